@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step they need.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+
+.PHONY: run test install ui dist browser clean
+
+run: install ui dist
+	$(BIN)/mcfkg serve
+
+test: install ui browser
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Front-end libraries (YASGUI, Cytoscape.js) come from the npm registry, never a CDN.
+ui: src/mcfkg/web/static/vendor/.installed
+
+src/mcfkg/web/static/vendor/.installed: package.json package-lock.json scripts/vendor.sh
+	npm ci --no-audit --no-fund
+	sh scripts/vendor.sh
+	touch $@
+
+dist: install
+	$(BIN)/mcfkg build
+
+# Browser tests drive Debian's Chromium; install it only where it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+clean:
+	rm -rf $(VENV) dist node_modules src/mcfkg/web/static/vendor

@@ -1,0 +1,36 @@
+"""The IRIs mcfkg mints, in one place.
+
+Files in ``ontology/`` and ``data/`` are written against the canonical base
+``https://w3id.org/mcfkg/``; a deployment under another base rewrites them at load
+time (see :func:`mcfkg.graph.rebase`), so nothing else may hard-code the base.
+"""
+
+from rdflib import Namespace
+
+CANONICAL_BASE = "https://w3id.org/mcfkg/"
+
+
+class Vocab:
+    """Namespaces derived from one base IRI: ontology terms, entities and named graphs."""
+
+    def __init__(self, base: str = CANONICAL_BASE) -> None:
+        if not base.endswith("/"):
+            base += "/"
+        self.base = base
+        self.MCF = Namespace(base + "def/")  # ontology terms (classes, properties)
+        self.ID = Namespace(base + "id/")  # entities described by the data
+        self.GRAPH = Namespace(base + "graph/")  # named graphs
+
+    @property
+    def ontology_graph(self):
+        return self.GRAPH["ontology"]
+
+    @property
+    def inferred_graph(self):
+        return self.GRAPH["inferred"]
+
+
+CANONICAL = Vocab()
+MCF = CANONICAL.MCF
+ID = CANONICAL.ID
+GRAPH = CANONICAL.GRAPH

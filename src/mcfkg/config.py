@@ -41,6 +41,11 @@ class Settings:
     update_token: str | None = None
     # SERVICE endpoints a query may call; empty: none.
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
+    # `mcfkg link`: the Wikidata-shaped SPARQL endpoint it asks (only when a person runs it), and its bound.
+    link_endpoint: str = "https://query.wikidata.org/sparql"
+    link_timeout_s: float = 20.0
+    # Linked-data pages: rows fetched per query for one IRI's description (more are cut, and the page says so).
+    page_max_facts: int = 2_000
     # Treat the union of all named graphs as the default graph (Fuseki's unionDefaultGraph).
     union_default_graph: bool = True
 
@@ -60,7 +65,7 @@ class Settings:
                 values[f.name] = Path(raw)
             elif f.name.endswith(("_s",)):
                 values[f.name] = float(raw)
-            elif f.name.startswith(("max_", "query_workers")):
+            elif f.name.startswith(("max_", "query_workers", "page_max_")):
                 values[f.name] = int(raw)
             else:
                 values[f.name] = raw

@@ -7,26 +7,36 @@ nothing else.
 
 from __future__ import annotations
 
+import asyncio
+import io
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
 
+from rdflib.query import Result
 
-@dataclass(frozen=True)
-class QueryDataset:
-    """The RDF dataset a request asks for (SPARQL protocol default-graph-uri / named-graph-uri)."""
+from mcfkg.config import Settings
+from mcfkg.sparql.execute import Limits
+from mcfkg.sparql.model import (  # re-exported: callers import them from here
+    InvalidRdf,
+    QueryDataset,
+    QueryError,
+    QueryOutcome,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreUnavailable,
+)
+from mcfkg.sparql.negotiation import NotAcceptable, ResultFormats
+from mcfkg.sparql.safety import UnsafeOperation
+from mcfkg.sparql.update_dataset import UpdateDatasetConflict
+from mcfkg.sparql.workers import Engine, PoolConfig, StoreSource
 
-    default_graph_uris: tuple[str, ...] = ()
-    named_graph_uris: tuple[str, ...] = ()
-    union_default_graph: bool = True
-
-
-@dataclass(frozen=True)
-class QueryOutcome:
-    """A query's answer, already serialised in the media type that was asked for."""
-
-    body: bytes
-    media_type: str
-    kind: str  # "solutions" | "boolean" | "graph"
+__all__ = [
+    "Bindings", "InvalidRdf", "NotAcceptable", "OxigraphStore", "QueryDataset", "QueryError", "QueryOutcome",
+    "QueryTimeout", "ResultFormats", "ResultTooLarge", "Store", "StoreUnavailable", "UnsafeOperation",
+    "UpdateDatasetConflict",
+]
 
 
 @dataclass
@@ -38,19 +48,31 @@ class Bindings:
 
 
 class Store(ABC):
-    """What the server needs from a triple store. Every call is bounded by the settings' limits."""
+    """What the server needs from a triple store. Every call is bounded by the settings' limits.
+
+    Errors: QueryError (malformed or failing operation, 400), UnsafeOperation (policy, 400),
+    UpdateDatasetConflict (400), NotAcceptable (406), ResultTooLarge (413), QueryTimeout (503),
+    InvalidRdf (bad upload, 400), StoreUnavailable (503), KeyError (no such graph, 404).
+    """
 
     @abstractmethod
-    def query(self, sparql: str, media_type: str, dataset: QueryDataset | None = None) -> QueryOutcome:
-        """Run a query and serialise its answer as ``media_type`` (already negotiated)."""
+    def query(self, sparql: str, formats: ResultFormats | str, dataset: QueryDataset | None = None) -> QueryOutcome:
+        """Run a query and serialise its answer in the negotiated format for its kind.
+
+        ``formats`` is what content negotiation decided per result kind (or one media type).
+        ``dataset`` None: the server's default dataset (union default graph when configured).
+        """
 
     @abstractmethod
     def select(self, sparql: str) -> Bindings:
         """Run a SELECT for in-process callers; values are rdflib terms (URIRef, Literal, BNode)."""
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL Update. Callers check authorisation first."""
+    def update(self, sparql: str, using: QueryDataset | None = None, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update. Callers check authorisation first.
+
+        ``using``: the protocol's using-graph-uri (default_graph_uris) and using-named-graph-uri.
+        """
 
     @abstractmethod
     def graph_names(self) -> list[str]:
@@ -58,7 +80,7 @@ class Store(ABC):
 
     @abstractmethod
     def dump(self, graph: str | None, media_type: str) -> bytes:
-        """Serialise one graph (None: the default graph) as ``media_type``. KeyError if it does not exist."""
+        """Serialise one graph (None: the default graph; in TriG/N-Quads, the whole dataset) as ``media_type``. KeyError if it does not exist."""
 
     @abstractmethod
     def load(self, data: bytes, media_type: str, graph: str | None, replace: bool) -> bool:
@@ -74,3 +96,90 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release workers and files."""
+
+    async def aquery(self, sparql: str, formats: ResultFormats | str,
+                     dataset: QueryDataset | None = None) -> QueryOutcome:
+        """``query`` for async callers: never blocks the event loop."""
+        return await asyncio.to_thread(self.query, sparql, formats, dataset)
+
+    async def aupdate(self, sparql: str, using: QueryDataset | None = None, base_iri: str | None = None) -> None:
+        """``update`` for async callers."""
+        await asyncio.to_thread(self.update, sparql, using, base_iri)
+
+
+class OxigraphStore(Store):
+    """pyoxigraph behind killable worker processes (see mcfkg.sparql.workers).
+
+    In memory, loaded from ``files`` at start (the default: dist/mcfkg.nq), or on disk at
+    ``settings.store_path``. Queries are cut off after ``settings.query_timeout_s``.
+    """
+
+    def __init__(self, settings: Settings, files: Sequence[tuple[Path | str, str | None]] = ()) -> None:
+        self.settings = settings
+        source = StoreSource(
+            path=str(settings.store_path) if settings.store_path else None,
+            files=tuple((str(f), g) for f, g in files),
+        )
+        config = PoolConfig(
+            workers=max(settings.query_workers, 1),
+            timeout_s=settings.query_timeout_s,
+            limits=Limits(settings.max_result_rows, frozenset(settings.service_allowlist)),
+        )
+        self._engine = Engine(source, config)
+
+    @classmethod
+    def from_dist(cls, settings: Settings) -> "OxigraphStore":
+        """The store serving a build: ``dist/mcfkg.nq`` (its quads keep their named graphs)."""
+        dump = Path(settings.dist_dir) / "mcfkg.nq"
+        if not dump.is_file() and settings.store_path is None:
+            raise FileNotFoundError(f"{dump} does not exist; run `mcfkg build` first")
+        return cls(settings, [(dump, None)] if dump.is_file() else [])
+
+    def _dataset(self, dataset: QueryDataset | None) -> QueryDataset:
+        return dataset or QueryDataset(union_default_graph=self.settings.union_default_graph)
+
+    @staticmethod
+    def _formats(formats: ResultFormats | str) -> ResultFormats:
+        return ResultFormats.only(formats) if isinstance(formats, str) else formats
+
+    def query(self, sparql: str, formats: ResultFormats | str, dataset: QueryDataset | None = None) -> QueryOutcome:
+        return self._engine.call("read", ("query", sparql, self._formats(formats), self._dataset(dataset)))
+
+    async def aquery(self, sparql: str, formats: ResultFormats | str,
+                     dataset: QueryDataset | None = None) -> QueryOutcome:
+        job = ("query", sparql, self._formats(formats), self._dataset(dataset))
+        return await asyncio.wrap_future(self._engine.submit("read", job))
+
+    def select(self, sparql: str) -> Bindings:
+        outcome = self.query(sparql, "application/sparql-results+json")
+        result = Result.parse(io.BytesIO(outcome.body), format="json")
+        if result.type != "SELECT":
+            raise QueryError("select() runs SELECT queries; use query() for ASK, CONSTRUCT and DESCRIBE")
+        variables = [str(v) for v in result.vars or []]
+        rows = [{str(k): v for k, v in row.items()} for row in result.bindings]
+        return Bindings(variables, rows)
+
+    def _update_job(self, sparql: str, using: QueryDataset | None, base_iri: str | None) -> tuple:
+        using = using or QueryDataset()
+        return ("update", sparql, using.default_graph_uris, using.named_graph_uris, base_iri)
+
+    def update(self, sparql: str, using: QueryDataset | None = None, base_iri: str | None = None) -> None:
+        self._engine.call("write", self._update_job(sparql, using, base_iri))
+
+    async def aupdate(self, sparql: str, using: QueryDataset | None = None, base_iri: str | None = None) -> None:
+        await asyncio.wrap_future(self._engine.submit("write", self._update_job(sparql, using, base_iri)))
+
+    def graph_names(self) -> list[str]:
+        return self._engine.call("read", ("graphs",))
+
+    def dump(self, graph: str | None, media_type: str) -> bytes:
+        return self._engine.call("read", ("dump", graph, media_type))
+
+    def load(self, data: bytes, media_type: str, graph: str | None, replace: bool) -> bool:
+        return self._engine.call("write", ("load", data, media_type, graph, replace))
+
+    def drop(self, graph: str | None) -> bool:
+        return self._engine.call("write", ("drop", graph))
+
+    def close(self) -> None:
+        self._engine.close()

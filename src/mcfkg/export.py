@@ -1,0 +1,165 @@
+"""Dumps of the dataset in every RDF format, and a VoID description of them.
+
+Quad formats (TriG, N-Quads) keep the named graphs, so provenance survives; single-graph
+formats (Turtle, N-Triples, RDF/XML, JSON-LD) carry the union of all graphs. JSON-LD is
+compacted with ``ontology/context.jsonld`` embedded inline: a context given by reference would
+make every reader fetch it. ``dist/`` is replaced as a whole, only after every file is written.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import DCAT, DCTERMS, OWL, RDF, SDO, VOID, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+
+from mcfkg.graph import union_graph
+from mcfkg.link.void import linksets
+from mcfkg.vocab import Vocab
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: rdflib serializer, file name in dist/, media type, whether it keeps graphs."""
+
+    serializer: str
+    filename: str
+    media_type: str
+    quads: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    "trig": Format("trig", "mcfkg.trig", "application/trig", quads=True),
+    "nquads": Format("nquads", "mcfkg.nq", "application/n-quads", quads=True),
+    "turtle": Format("turtle", "mcfkg.ttl", "text/turtle"),
+    "nt": Format("nt", "mcfkg.nt", "application/n-triples"),
+    "xml": Format("xml", "mcfkg.rdf", "application/rdf+xml"),
+    "jsonld": Format("json-ld", "mcfkg.jsonld", "application/ld+json"),
+}
+
+
+def export(ds: Dataset, fmt: str, context: Mapping[str, Any] | None = None) -> bytes:
+    """``ds`` serialised as ``fmt`` (a key of :data:`FORMATS`); ``context`` compacts JSON-LD."""
+    try:
+        spec = FORMATS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+    source: Graph = ds if spec.quads else union_graph(ds)
+    options: dict[str, Any] = {}
+    if spec.serializer == "json-ld":
+        options = {"context": dict(context), "auto_compact": True} if context else {"auto_compact": True}
+    return source.serialize(format=spec.serializer, encoding="utf-8", **options)
+
+
+def write_dist(ds: Dataset, dist_dir: Path, context: Mapping[str, Any] | None, vocab: Vocab | None = None) -> list[Path]:
+    """Write every format, ``context.jsonld`` and ``void.ttl`` to ``dist_dir``; return the written paths.
+
+    Files go to a temporary sibling directory first; ``dist_dir`` is swapped only when all are
+    written, so a failure leaves the previous ``dist/`` as it was.
+    """
+    vocab = vocab or Vocab()
+    dist_dir = Path(dist_dir)
+    dist_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}-", dir=dist_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be published
+    try:
+        for spec_name, spec in FORMATS.items():
+            (staging / spec.filename).write_bytes(export(ds, spec_name, context))
+        if context:
+            (staging / "context.jsonld").write_text(json.dumps({"@context": dict(context)}, indent=2, ensure_ascii=False) + "\n")
+        (staging / "void.ttl").write_bytes(void_description(ds, vocab).serialize(format="turtle", encoding="utf-8"))
+        _swap_into_place(staging, dist_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted(dist_dir.iterdir())
+
+
+def void_description(ds: Dataset, vocab: Vocab) -> Graph:
+    """A VoID description of the dataset: totals, class and property partitions, dumps, one subset per graph."""
+    union = union_graph(ds)
+    dataset = URIRef(vocab.base + "dataset")
+    void = Graph()
+    for prefix, ns in {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "sd": SD, "xsd": XSD}.items():
+        void.bind(prefix, ns)
+    _describe_from_ontology(void, dataset, ds.graph(vocab.ontology_graph), union)
+
+    def count(node: URIRef | BNode, prop: URIRef, value: int) -> None:
+        void.add((node, prop, Literal(value, datatype=XSD.integer)))
+
+    void.add((dataset, RDF.type, VOID.Dataset))
+    count(dataset, VOID.triples, len(union))
+    count(dataset, VOID.entities, len({s for s in union.subjects() if str(s).startswith(str(vocab.ID))}))
+    classes = Counter(o for o in union.objects(None, RDF.type))
+    properties = Counter(union.predicates())
+    count(dataset, VOID.classes, len(classes))
+    count(dataset, VOID.properties, len(properties))
+    count(dataset, VOID.distinctSubjects, len(set(union.subjects())))
+    count(dataset, VOID.distinctObjects, len(set(union.objects())))
+    void.add((dataset, VOID.sparqlEndpoint, URIRef(vocab.base + "sparql")))
+    void.add((dataset, VOID.uriSpace, Literal(str(vocab.ID))))
+    for cls, n in sorted(classes.items()):
+        part = BNode()
+        void.add((dataset, VOID.classPartition, part))
+        void.add((part, VOID["class"], cls))
+        count(part, VOID.entities, n)
+    for prop, n in sorted(properties.items()):
+        part = BNode()
+        void.add((dataset, VOID.propertyPartition, part))
+        void.add((part, VOID.property, prop))
+        count(part, VOID.triples, n)
+    for spec in FORMATS.values():
+        dump = URIRef(vocab.base + "dist/" + spec.filename)
+        void.add((dataset, VOID.dataDump, dump))
+        void.add((dump, DCAT.mediaType, Literal(spec.media_type)))
+        void.add((dump, DCTERMS["format"], Literal(spec.media_type)))
+    _describe_graphs(void, dataset, ds, vocab)
+    void += linksets(union, dataset, vocab)
+    return void
+
+
+def _describe_graphs(void: Graph, dataset: URIRef, ds: Dataset, vocab: Vocab) -> None:
+    """``asserted`` and ``inferred`` subsets of the dataset, each with one subset per named graph."""
+    sizes = {g.identifier: len(g) for g in ds.graphs() if len(g)}
+    for kind in ("asserted", "inferred"):
+        part = URIRef(f"{dataset}/{kind}")
+        names = [n for n in sizes if (n == vocab.inferred_graph) == (kind == "inferred")]
+        void.add((dataset, VOID.subset, part))
+        void.add((part, RDF.type, VOID.Dataset))
+        void.add((part, DCTERMS.title, Literal(f"{kind} triples", lang="en")))
+        void.add((part, VOID.triples, Literal(sum(sizes[n] for n in names), datatype=XSD.integer)))
+        for name in sorted(names):
+            void.add((part, VOID.subset, name))
+            void.add((name, RDF.type, VOID.Dataset))
+            void.add((name, RDF.type, SD.NamedGraph))
+            void.add((name, SD.name, name))
+            void.add((name, VOID.triples, Literal(sizes[name], datatype=XSD.integer)))
+
+
+def _describe_from_ontology(void: Graph, dataset: URIRef, ontology: Graph, union: Graph) -> None:
+    """Title, description and licence of the dataset, taken from the ``owl:Ontology`` header if present."""
+    header = next(ontology.subjects(RDF.type, OWL.Ontology), None)
+    if header is None:
+        return
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, SDO.license):
+        for value in union.objects(header, prop):
+            void.add((dataset, DCTERMS.license if prop == SDO.license else prop, value))
+
+
+def _swap_into_place(staging: Path, dist_dir: Path) -> None:
+    """Replace ``dist_dir`` by ``staging`` with two renames; the old one is removed afterwards."""
+    old = None
+    if dist_dir.exists():
+        old = dist_dir.with_name(f".{dist_dir.name}-old-{staging.name}")
+        dist_dir.rename(old)
+    staging.rename(dist_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

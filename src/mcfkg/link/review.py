@@ -1,0 +1,141 @@
+"""The review file between ``link propose`` and ``link accept``, and the links it becomes.
+
+A person reads each candidate row, writes ``accept`` or ``reject`` in the ``decision``
+column (and may change the suggested ``predicate``), and ``link accept`` turns the accepted
+rows into links in the ``links`` graph, each reified with who accepted it, when, from
+which evidence, so a published link can always answer "why do you say so?".
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rdflib import OWL, PROV, RDF, SKOS, XSD, Dataset, Literal, URIRef
+
+from mcfkg.graph import rebase
+from mcfkg.link.candidates import Candidate
+from mcfkg.link.wikidata import WD, entity as wd_entity, qid
+from mcfkg.vocab import CANONICAL, CANONICAL_BASE, Vocab
+
+COLUMNS = ["entity", "entity_label", "candidate", "candidate_label", "language", "score", "label_score",
+           "type_ok", "place_ok", "evidence", "predicate", "decision"]
+PREDICATES = {"owl:sameAs": OWL.sameAs, "skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch}
+DECISIONS = {"accept", "reject", ""}
+EDITORS_SLUG = "mcfkg-editors"
+
+
+class ReviewError(ValueError):
+    """A review file that cannot be accepted as it is; the message names the row."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    row: int
+    entity: URIRef
+    target: URIRef
+    predicate: URIRef
+    matched_label: Literal
+    evidence: str
+
+
+def write_review(candidates: list[Candidate], path: Path) -> int:
+    """Write one row per candidate with an empty decision; returns the number of rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        for c in candidates:
+            identity = bool(c.type_ok) and c.place_ok is not False and c.label_score >= 90
+            writer.writerow({
+                "entity": str(c.entity.iri), "entity_label": c.matched_label, "candidate": WD + c.item.qid,
+                "candidate_label": c.their_label, "language": c.language, "score": c.score,
+                "label_score": c.label_score, "type_ok": _flag(c.type_ok), "place_ok": _flag(c.place_ok),
+                "evidence": c.evidence, "predicate": "owl:sameAs" if identity else "skos:closeMatch",
+                "decision": "",
+            })
+    return len(candidates)
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def read_decisions(path: Path, base_iri: str) -> list[Decision]:
+    """The accepted rows of a review file; every row is checked so a typo is caught, not skipped."""
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        raise ReviewError(f"cannot read review file {path}: {exc.strerror or exc}") from None
+    accepted: list[Decision] = []
+    id_ns = str(Vocab(base_iri).ID)
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ("entity", "candidate", "predicate", "decision") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ReviewError(f"{path}: missing column(s) {', '.join(missing)}; regenerate it with `mcfkg link propose`")
+        for number, row in enumerate(reader, start=2):
+            decision = (row.get("decision") or "").strip().lower()
+            if decision not in DECISIONS:
+                raise ReviewError(f"{path}:{number}: decision {row['decision']!r} is not accept, reject or empty")
+            if decision != "accept":
+                continue
+            entity, target = row["entity"].strip(), row["candidate"].strip()
+            predicate = PREDICATES.get(row["predicate"].strip())
+            if not entity.startswith(id_ns):
+                raise ReviewError(f"{path}:{number}: entity {entity!r} is not one of ours ({id_ns}…)")
+            if qid(target) is None:
+                raise ReviewError(f"{path}:{number}: candidate {target!r} is not a Wikidata item IRI")
+            if predicate is None:
+                raise ReviewError(f"{path}:{number}: predicate must be one of {', '.join(PREDICATES)}")
+            label = Literal(row.get("entity_label", ""), lang=row.get("language") or None)
+            accepted.append(Decision(number, URIRef(entity), URIRef(target), predicate, label, row.get("evidence", "")))
+    return accepted
+
+
+def links_dataset(decisions: list[Decision], review_file: Path, endpoint: str, base_iri: str,
+                  when: datetime | None = None) -> Dataset:
+    """The accepted links with their provenance, in the canonical base (as data files are written)."""
+    vocab, mcf = CANONICAL, CANONICAL.MCF
+    when = when or datetime.now(timezone.utc).replace(microsecond=0)
+    ds = Dataset()
+    for prefix, ns in (("mcf", mcf), ("mcfid", vocab.ID), ("mcfg", vocab.GRAPH), ("wd", WD), ("prov", PROV),
+                       ("owl", OWL), ("skos", SKOS)):
+        ds.bind(prefix, ns)
+    graph = ds.graph(vocab.GRAPH["links"])
+    for d in decisions:
+        subject = rebase(d.entity, CANONICAL_BASE, from_base=Vocab(base_iri).base)
+        slug = subject.rsplit("/", 1)[-1]
+        record = vocab.ID[f"link/{slug}-wikidata"]
+        graph.add((subject, d.predicate, d.target))
+        for cls in (RDF.Statement, PROV.Entity, mcf.LinkRecord):
+            graph.add((record, RDF.type, cls))
+        graph.add((record, RDF.subject, subject))
+        graph.add((record, RDF.predicate, d.predicate))
+        graph.add((record, RDF.object, d.target))
+        graph.add((record, PROV.wasDerivedFrom, URIRef(f"https://www.wikidata.org/wiki/{qid(str(d.target))}")))
+        graph.add((record, PROV.generatedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
+        graph.add((record, PROV.wasAttributedTo, vocab.ID[EDITORS_SLUG]))
+        graph.add((record, mcf.verificationMethod, Literal(
+            f"mcfkg link propose against {endpoint}; accepted by a reviewer in {review_file.name} row {d.row}")))
+        graph.add((record, mcf.matchedLabel, d.matched_label))
+        if d.evidence:
+            graph.add((record, SKOS.note, Literal(d.evidence)))
+    return ds
+
+
+def append_links(ds: Dataset, links_file: Path) -> int:
+    """Append the links to ``links_file`` (TriG allows a graph in several blocks); returns triples added."""
+    added = sum(1 for _ in ds.quads((None, None, None, None)))
+    text = ds.serialize(format="trig")
+    links_file.parent.mkdir(parents=True, exist_ok=True)
+    with links_file.open("a", encoding="utf-8") as handle:
+        handle.write("\n# Accepted with `mcfkg link accept`.\n" + text)
+    return added
+
+
+def pending(decisions: list[Decision], linked: set[tuple[str, str]]) -> list[Decision]:
+    """The decisions not already in the data (``linked`` holds (entity, target) pairs)."""
+    return [d for d in decisions if (str(d.entity), str(d.target)) not in linked]

@@ -1,0 +1,240 @@
+"""Content negotiation for every response mcfkg serves, in one place.
+
+RFC 9110 rules: each media range in ``Accept`` carries a q-value (default 1); a
+representation's quality is the q of the *most specific* range that matches it
+(``text/csv;q=0`` beats ``text/*``); q=0 means "not acceptable". Among equally
+acceptable representations the server's order decides. A ``format=`` parameter
+overrides ``Accept`` (short names like ``json`` or a full media type), the way
+YASGUI, SPARQLWrapper and most endpoints use it. Nothing acceptable: 406.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+# Result kinds of a SPARQL query (see mcfkg.store.ResultFormats).
+SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
+
+# The canonical media types we produce per result kind, in the server's order of preference.
+SOLUTION_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+BOOLEAN_TYPES = SOLUTION_TYPES[:2]  # CSV/TSV define no boolean form
+GRAPH_TYPES = (
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/trig",
+    "application/n-quads",
+    "text/n3",
+)
+HTML = "text/html"
+
+# Other names clients send for the same formats.
+ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/sparql-results+json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "application/x-turtle": "text/turtle",
+    "application/turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/x-json+ld": "application/ld+json",
+    "application/json+ld": "application/ld+json",
+    "text/rdf+n3": "text/n3",
+    "application/n3": "text/n3",
+    "application/x-trig": "application/trig",
+    "text/x-nquads": "application/n-quads",
+}
+# RDF/XML answers a request for generic XML when the result is a graph.
+_GRAPH_ALIASES = {"application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml",
+                  "application/json": "application/ld+json"}
+
+# format= short names: one name may mean a solutions type and a graph type (xml, json).
+FORMAT_NAMES: dict[str, dict[str, str]] = {
+    "json": {SOLUTIONS: SOLUTION_TYPES[0], BOOLEAN: SOLUTION_TYPES[0], GRAPH: "application/ld+json"},
+    "xml": {SOLUTIONS: SOLUTION_TYPES[1], BOOLEAN: SOLUTION_TYPES[1], GRAPH: "application/rdf+xml"},
+    "csv": {SOLUTIONS: "text/csv"},
+    "tsv": {SOLUTIONS: "text/tab-separated-values"},
+    "turtle": {GRAPH: "text/turtle"},
+    "ttl": {GRAPH: "text/turtle"},
+    "nt": {GRAPH: "application/n-triples"},
+    "ntriples": {GRAPH: "application/n-triples"},
+    "n-triples": {GRAPH: "application/n-triples"},
+    "json-ld": {GRAPH: "application/ld+json"},
+    "jsonld": {GRAPH: "application/ld+json"},
+    "rdf": {GRAPH: "application/rdf+xml"},
+    "rdf+xml": {GRAPH: "application/rdf+xml"},
+    "rdfxml": {GRAPH: "application/rdf+xml"},
+    "trig": {GRAPH: "application/trig"},
+    "nq": {GRAPH: "application/n-quads"},
+    "nquads": {GRAPH: "application/n-quads"},
+    "n-quads": {GRAPH: "application/n-quads"},
+    "n3": {GRAPH: "text/n3"},
+    "html": {GRAPH: HTML, SOLUTIONS: HTML},
+}
+
+
+class NotAcceptable(Exception):
+    """No representation we can produce matches the request; the message lists what we offer."""
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+
+    @property
+    def specificity(self) -> int:
+        return (self.type != "*") + (self.subtype != "*")
+
+    def matches(self, media_type: str) -> bool:
+        main, _, sub = media_type.partition("/")
+        return self.type in ("*", main) and self.subtype in ("*", sub)
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The media ranges of an Accept header; a missing or empty header accepts anything."""
+    if not header or not header.strip():
+        return [MediaRange("*", "*", 1.0)]
+    ranges = []
+    for part in header.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        main, slash, sub = fields[0].lower().partition("/")
+        if not main or not slash or not sub:
+            continue  # malformed range: ignore it rather than fail the request
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+                break  # parameters after q are accept-extensions
+        ranges.append(MediaRange(main, sub, q))
+    return ranges
+
+
+def _best_match(ranges: list[MediaRange], media_type: str) -> MediaRange | None:
+    best: MediaRange | None = None
+    for r in ranges:
+        if r.matches(media_type) and (best is None or r.specificity > best.specificity):
+            best = r
+    return best
+
+
+def quality(ranges: list[MediaRange], *names: str) -> float:
+    """q of the most specific range matching any of a format's ``names`` (0 when none matches).
+
+    ``text/turtle;q=0`` refuses Turtle even when ``*/*`` would match one of its other names.
+    """
+    matches = [m for m in (_best_match(ranges, name) for name in names) if m is not None]
+    if not matches:
+        return 0.0
+    top = max(m.specificity for m in matches)
+    return max(m.q for m in matches if m.specificity == top)
+
+
+def _names_for(canonical: str, kind: str) -> list[str]:
+    aliases = {**ALIASES, **(_GRAPH_ALIASES if kind == GRAPH else {})}
+    return [canonical] + [alias for alias, target in aliases.items() if target == canonical and alias != canonical]
+
+
+def choose(accept: str | None, offers: tuple[str, ...], kind: str = GRAPH) -> str:
+    """The best of ``offers`` (in server preference order) for this Accept header, or NotAcceptable.
+
+    A format is as acceptable as the best of its names (``application/xml`` asks for SPARQL XML
+    results, or RDF/XML when the answer is a graph).
+    """
+    ranges = parse_accept(accept)
+    best, best_q = None, 0.0
+    for offer in offers:
+        q = quality(ranges, *_names_for(offer, kind))
+        if q > best_q:
+            best, best_q = offer, q
+    if best is None:
+        raise NotAcceptable(f"none of the requested media types ({accept}) can be produced; "
+                            f"available: {', '.join(offers)}")
+    return best
+
+
+def from_format_param(value: str, kind: str, offers: tuple[str, ...]) -> str:
+    """The media type a ``format=`` value names for this result kind, or NotAcceptable."""
+    key = value.strip().lower()
+    named = FORMAT_NAMES.get(key, {}).get(kind)
+    if named is None:
+        canonical = {**ALIASES, **(_GRAPH_ALIASES if kind == GRAPH else {})}.get(key, key)
+        named = canonical if "/" in canonical else None
+    if named is None or named not in offers:
+        names = sorted(n for n, kinds in FORMAT_NAMES.items() if kind in kinds)
+        raise NotAcceptable(f"format={value!r} cannot express this result; use one of {', '.join(names)}")
+    return named
+
+
+def negotiate(accept: str | None, format_param: str | Sequence[str] | None, kind: str,
+              offers: tuple[str, ...] | None = None) -> str:
+    """The media type to answer with: ``format=`` if given, else the Accept header.
+
+    Several ``format`` values (SPARQLWrapper sends ``format=tsv&format=text/tab-separated-values``)
+    are tried in order; the first that can express this kind of result wins.
+    """
+    offers = offers or {SOLUTIONS: SOLUTION_TYPES, BOOLEAN: BOOLEAN_TYPES, GRAPH: GRAPH_TYPES}[kind]
+    values = [format_param] if isinstance(format_param, str) else [v for v in format_param or () if v]
+    if not values:
+        return choose(accept, offers, kind)
+    for value in values[:-1]:
+        try:
+            return from_format_param(value, kind, offers)
+        except NotAcceptable:
+            continue
+    return from_format_param(values[-1], kind, offers)
+
+
+@dataclass(frozen=True)
+class ResultFormats:
+    """The media type to use for each kind of query result, decided before the query runs.
+
+    A query's kind is known only once it is parsed, so the worker picks the entry for the kind
+    it gets; ``None`` means that kind is not acceptable to the client (406 with ``reason``).
+    """
+
+    solutions: str | None
+    boolean: str | None
+    graph: str | None
+    reasons: tuple[str, ...] = ()
+
+    def for_kind(self, kind: str) -> str:
+        chosen = getattr(self, kind)
+        if chosen is None:
+            raise NotAcceptable("; ".join(self.reasons) or f"no acceptable format for a {kind} result")
+        return chosen
+
+    @classmethod
+    def only(cls, media_type: str) -> "ResultFormats":
+        """Ask for exactly one media type (in-process callers); other kinds are not acceptable."""
+        return cls(
+            solutions=media_type if media_type in SOLUTION_TYPES else None,
+            boolean=media_type if media_type in BOOLEAN_TYPES else None,
+            graph=media_type if media_type in GRAPH_TYPES else None,
+            reasons=(f"{media_type} cannot express this result",),
+        )
+
+
+def result_formats(accept: str | None, format_param: str | Sequence[str] | None) -> ResultFormats:
+    """Negotiate once per request for all three result kinds."""
+    chosen: dict[str, str | None] = {}
+    reasons = []
+    for kind in (SOLUTIONS, BOOLEAN, GRAPH):
+        try:
+            chosen[kind] = negotiate(accept, format_param, kind)
+        except NotAcceptable as exc:
+            chosen[kind] = None
+            reasons.append(str(exc))
+    return ResultFormats(reasons=tuple(reasons), **chosen)

@@ -1,0 +1,110 @@
+"""What a query or update may make the server do besides reading its own store.
+
+Policy (secure by default):
+- ``SERVICE`` runs only against IRIs named in ``Settings.service_allowlist`` (empty: never);
+  a variable ``SERVICE ?x`` is refused because its target cannot be checked.
+- ``LOAD`` is always refused: data enters the store through the graph store protocol.
+- ``FROM`` / ``FROM NAMED`` (and update ``USING``/``WITH``) are allowed: Oxigraph resolves
+  them to graphs already in the store and never dereferences them, so ``FROM <file:...>`` or
+  ``FROM <http://...>`` reads nothing from disk or network (an unknown graph is simply empty).
+
+Detection parses the operation with rdflib's SPARQL parser and walks the algebra, so
+keywords hidden in ``\\u`` escapes, sub-queries or ``EXISTS`` filters are found. The parse is
+skipped only when the keyword cannot occur at all: after expanding ``\\u`` escapes (as the
+SPARQL grammar does before tokenising) the text does not contain it even as a substring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef
+
+
+class UnsafeOperation(ValueError):
+    """The request asks for something the policy forbids; the message says what and why."""
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What the endpoint needs to know about a query before running it."""
+
+    has_dataset_clause: bool  # FROM / FROM NAMED: the query chooses its own dataset
+
+
+def _walk(node: object) -> Iterator[CompValue]:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _walk(value)
+
+
+def _check_services(algebra: object, allowlist: frozenset[str]) -> None:
+    for node in _walk(algebra):
+        if node.name != "ServiceGraphPattern":
+            continue
+        target = node.get("term")
+        if not isinstance(target, URIRef):
+            raise UnsafeOperation(
+                f"SERVICE {target.n3() if hasattr(target, 'n3') else target} is refused: federated queries "
+                "must name a fixed endpoint IRI that the server's SERVICE allow-list permits")
+        if str(target) not in allowlist:
+            allowed = ", ".join(sorted(allowlist)) or "none"
+            raise UnsafeOperation(
+                f"SERVICE <{target}> is refused: this endpoint only federates to allow-listed endpoints "
+                f"(allowed: {allowed}; an operator can add one with --allow-service)")
+
+
+def _mentions(text: str, *words: str) -> set[str]:
+    lowered = expandUnicodeEscapes(text).lower()
+    return {word for word in words if word in lowered}
+
+
+@lru_cache(maxsize=512)
+def check_query(text: str, allowlist: frozenset[str] = frozenset()) -> QueryInfo:
+    """Refuse a query that would reach outside the store; report whether it has FROM clauses.
+
+    Raises UnsafeOperation. A syntax error is left to the store, whose message is better,
+    except when the text mentions SERVICE: then an unparseable query is refused outright.
+    """
+    present = _mentions(text, "service", "from")
+    if not present:
+        return QueryInfo(has_dataset_clause=False)
+    try:
+        query = translateQuery(parseQuery(text))
+    except Exception as exc:  # rdflib raises several exception types for bad syntax
+        if "service" in present:
+            raise UnsafeOperation(f"the query mentions SERVICE and could not be checked: {exc}") from exc
+        return QueryInfo(has_dataset_clause=False)
+    _check_services(query.algebra, allowlist)
+    return QueryInfo(has_dataset_clause=bool(query.algebra.get("datasetClause")))
+
+
+@lru_cache(maxsize=128)
+def check_update(text: str, allowlist: frozenset[str] = frozenset()) -> None:
+    """Refuse an update that would LOAD anything or call a SERVICE outside the allow-list."""
+    present = _mentions(text, "service", "load")
+    if not present:
+        return
+    try:
+        update = translateUpdate(parseUpdate(text))
+    except Exception as exc:
+        raise UnsafeOperation(f"the update mentions {' or '.join(sorted(p.upper() for p in present))} "
+                              f"and could not be checked: {exc}") from exc
+    for operation in update.algebra:
+        if operation.name == "Load":
+            raise UnsafeOperation(
+                f"LOAD <{operation.get('iri')}> is refused: the server never fetches data from the network "
+                "or disk; upload it with the graph store protocol (PUT/POST /rdf-graph-store) instead")
+    _check_services(update.algebra, allowlist)

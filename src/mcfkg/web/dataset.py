@@ -1,0 +1,129 @@
+"""The dataset page (``/dataset``): statistics, named graphs, and every dump for download.
+
+Statistics are counted by SPARQL on the store being served, so they describe exactly what
+the endpoint answers (after any update), not what a build once wrote; each links to the
+query that counted it. The dataset's RDF description is the build's ``void.ttl``. Dumps
+are served from ``dist/`` at ``/download/<file>`` and at ``/dist/<file>`` (the IRIs VoID
+gives them), by name from a fixed list, never by a path the client chooses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse, PlainTextResponse
+from rdflib import Graph
+
+from mcfkg.export import FORMATS
+from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate
+from mcfkg.store import Store
+from mcfkg.vocab import Vocab
+from mcfkg.web.describe import label_query
+from mcfkg.web.entity_view import Presenter, format_number
+from mcfkg.web.prefixes import sparql_prologue
+from mcfkg.web.rdf_body import SERIALIZERS
+from mcfkg.web.templating import render, settings_of, store_of, vocab_of
+
+DOWNLOADS: dict[str, str] = {
+    **{spec.filename: spec.media_type for spec in FORMATS.values()},
+    "void.ttl": "text/turtle",
+    "context.jsonld": "application/ld+json",
+}
+STATISTICS: dict[str, str] = {
+    "triples (asserted and inferred)": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?s), STR(mcfid:))) }",
+    "distinct subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "distinct objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "classes in use": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }",
+}
+GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+CLASSES_QUERY = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY DESC(?n) ?c"
+
+router = APIRouter()
+
+
+@dataclass
+class Stat:
+    name: str
+    value: str
+    query: str
+
+
+def statistics(store: Store, vocab: Vocab) -> tuple[list[Stat], list[tuple[object, str]], list[tuple[object, str]]]:
+    """(totals, named graphs with sizes, classes with instance counts), each counted by a query."""
+    prologue = sparql_prologue(vocab, ("mcfid",))
+    totals = []
+    for name, query in STATISTICS.items():
+        rows = store.select(prologue + query).rows
+        totals.append(Stat(name, format_number(rows[0]["n"]) if rows else "0", prologue + query))
+    graph_rows = store.select(GRAPHS_QUERY).rows
+    class_rows = store.select(CLASSES_QUERY).rows
+    names = [r["g"] for r in graph_rows] + [r["c"] for r in class_rows]
+    labels: dict = {}
+    for row in store.select(label_query(names, vocab)).rows if names else []:
+        labels.setdefault(row["x"], []).append(row["label"])
+    presenter = Presenter(vocab, labels)
+    graphs = [(presenter.link(r["g"]), format_number(r["n"])) for r in graph_rows]
+    classes = [(presenter.link(r["c"]), format_number(r["n"])) for r in class_rows]
+    return totals, graphs, classes
+
+
+def downloads(dist_dir: Path) -> list[tuple[str, str, str]]:
+    """(file name, media type, size) of every dump present in ``dist_dir``."""
+    present = [(n, m, dist_dir / n) for n, m in DOWNLOADS.items() if (dist_dir / n).is_file()]
+    return [(n, m, format_number(p.stat().st_size) + " bytes") for n, m, p in present]
+
+
+@router.get("/dataset", summary="Dataset statistics (VoID), named graphs and downloads")
+def dataset_page(request: Request) -> Response:
+    settings, vocab = settings_of(request), vocab_of(request)
+    try:
+        media_type = negotiate(
+            request.headers.get("accept"), request.query_params.get("format"), GRAPH, (HTML, *SERIALIZERS)
+        )
+    except NotAcceptable as exc:
+        return PlainTextResponse(str(exc), status_code=406)
+    headers = {"Vary": "Accept"}
+    if media_type != HTML:
+        void_file = settings.dist_dir / "void.ttl"
+        if not void_file.is_file():
+            return PlainTextResponse(
+                "No VoID description yet: run `mcfkg build` to write dist/void.ttl.", status_code=404
+            )
+        void = Graph().parse(void_file, format="turtle")
+        serializer = SERIALIZERS[media_type][0]
+        return Response(void.serialize(format=serializer, encoding="utf-8"), media_type=media_type, headers=headers)
+    totals, graphs, classes = statistics(store_of(request), vocab)
+    response = render(
+        request,
+        "dataset.html",
+        totals=totals,
+        graphs=graphs,
+        classes=classes,
+        downloads=downloads(settings.dist_dir),
+        dataset_iri=vocab.base + "dataset",
+    )
+    response.headers.update(headers)
+    return response
+
+
+def _dump(request: Request, name: str) -> Response:
+    if name not in DOWNLOADS:
+        return PlainTextResponse(f"No dump named {name!r}; available: {', '.join(DOWNLOADS)}.", status_code=404)
+    path = settings_of(request).dist_dir / name
+    if not path.is_file():
+        return PlainTextResponse(f"{name} has not been built yet: run `mcfkg build`.", status_code=404)
+    return FileResponse(path, media_type=DOWNLOADS[name], filename=name)
+
+
+@router.get("/download/{name}", summary="A dump of the whole dataset in one format")
+def download(request: Request, name: str) -> Response:
+    return _dump(request, name)
+
+
+@router.get("/dist/{name}", summary="A dump, at the IRI the VoID description gives it")
+def dist_file(request: Request, name: str) -> Response:
+    return _dump(request, name)

@@ -1,0 +1,277 @@
+"""Turn a :class:`Description` into what a person reads: labels, grouped facts, formatted amounts, a graph.
+
+Kept apart from the queries so the formatting rules (currencies, lower bounds, which links
+are external) can be read and tested on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from mcfkg.vocab import Vocab
+from mcfkg.web.describe import Description, Fact, Source
+from mcfkg.web.prefixes import curie
+
+SCHEMA = "https://schema.org/"
+# How a currency code is named before the amount, as the source writes it ("RMB 2.493 billion").
+CURRENCY_NAMES = {"CNY": "RMB", "USD": "US$", "EUR": "€"}
+LABEL_PREDICATES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel}
+MAX_GRAPH_EDGES = 80  # beyond this a neighbourhood picture stops being readable; the tables list everything
+IDENTITY_PREDICATES = {
+    OWL.sameAs,
+    SKOS.exactMatch,
+    SKOS.closeMatch,
+    SKOS.broadMatch,
+    SKOS.narrowMatch,
+    SKOS.relatedMatch,
+}
+
+
+@dataclass
+class Link:
+    """An IRI as a person follows it: a local page for our IRIs, the IRI itself for others."""
+
+    iri: str
+    text: str
+    href: str
+    lang: str | None = None
+    external: bool = False
+
+
+@dataclass
+class Value:
+    """One value of a property, formatted, with where it comes from."""
+
+    text: str
+    link: Link | None = None
+    lang: str | None = None
+    sources: list[Source] = field(default_factory=list)
+    inferred: bool = False
+
+
+@dataclass
+class PropertyGroup:
+    prop: Link
+    values: list[Value]
+
+
+@dataclass
+class EntityPage:
+    iri: str
+    title: str
+    title_lang: str | None
+    labels: list[Value]
+    types: list[Value]
+    facts: list[PropertyGroup]
+    inferred: list[PropertyGroup]
+    identity: list[PropertyGroup]
+    incoming: list[PropertyGroup]
+    contents: list[tuple[Link, Link, Value, Link]]
+    graph: dict[str, list[dict[str, object]]]
+    query: str
+    truncated: bool
+
+
+class Presenter:
+    """Formats terms for one base IRI; the labels come from the description being shown."""
+
+    def __init__(self, vocab: Vocab, labels: dict[URIRef, list[Literal]]) -> None:
+        self.vocab = vocab
+        self.labels = labels
+
+    def best_label(self, iri: URIRef) -> Literal | None:
+        """English first, then no language, then Chinese, then anything."""
+        found = self.labels.get(iri, [])
+        for wanted in ("en", None, "zh"):
+            for label in found:
+                if (label.language or None) == wanted or (wanted == "zh" and (label.language or "").startswith("zh")):
+                    return label
+        return found[0] if found else None
+
+    def link(self, iri: URIRef) -> Link:
+        label = self.best_label(iri)
+        text = str(label) if label is not None else curie(str(iri), self.vocab)
+        ours = str(iri).startswith(self.vocab.base)
+        href = "/" + str(iri)[len(self.vocab.base) :] if ours else str(iri)
+        return Link(str(iri), text, href, label.language if label is not None else None, external=not ours)
+
+    def value(self, node: Node, nested: list[tuple[URIRef, Node]] | None = None) -> Value:
+        """A term as shown; amounts and quantities (``nested`` pairs) in words, still linking to their page."""
+        worded = format_structured(nested or [], self.vocab)
+        if isinstance(node, URIRef):
+            link = self.link(node)
+            if worded:
+                link.text, link.lang = worded, None
+            return Value(link.text, link=link, lang=link.lang)
+        if isinstance(node, BNode):
+            nested_text = "; ".join(f"{self.link(p).text}: {o}" for p, o in nested or [] if p != RDF.type)
+            return Value(worded or nested_text or "(unnamed node)")
+        assert isinstance(node, Literal)
+        return Value(format_literal(node), lang=node.language)
+
+
+def format_number(value: object) -> str:
+    """Thousands separated, no trailing zeros: 2493000000 → "2,493,000,000", 8.10 → "8.1"."""
+    try:
+        number = float(str(value))
+    except ValueError:
+        return str(value)
+    if number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.6f}".rstrip("0").rstrip(".")
+
+
+def format_literal(literal: Literal) -> str:
+    if isinstance(literal.toPython(), (int, float)) or (
+        literal.datatype and str(literal.datatype).endswith("#decimal")
+    ):
+        return format_number(literal)
+    return str(literal)
+
+
+def _unit(unit: str, number: object) -> str:
+    """A one-word unit in the plural when the number is not one ("20 sectors"); longer units as written."""
+    plural = " " not in unit and not unit.endswith("s") and format_number(number) != "1"
+    return f" {unit}s" if plural else f" {unit}"
+
+
+def format_structured(pairs: list[tuple[URIRef, Node]], vocab: Vocab) -> str:
+    """An amount or quantity in words: "RMB 2,493,000,000 (CNY)", "more than 20 sectors"; "" if it is neither.
+
+    A lower bound says what the source said ("over", "more than": ``mcf:qualifier``), else
+    "more than" for an exclusive bound (``mcf:bound "exclusive"``) and "at least" otherwise.
+    """
+    props = {str(p)[len(SCHEMA) :]: o for p, o in pairs if str(p).startswith(SCHEMA)}
+    qualifier = next((str(o) for p, o in pairs if p == vocab.MCF.qualifier), None)
+    exclusive = any(p == vocab.MCF.bound and str(o) == "exclusive" for p, o in pairs)
+    currency = str(props["currency"]) if "currency" in props else None
+
+    def amount(n: Node) -> str:
+        if currency:
+            return f"{CURRENCY_NAMES.get(currency, currency)} {format_number(n)} ({currency})"
+        return format_number(n) + (_unit(str(props["unitText"]), n) if "unitText" in props else "")
+
+    if "value" in props:
+        return amount(props["value"])
+    if "minValue" in props and "maxValue" in props:
+        return f"between {amount(props['minValue'])} and {amount(props['maxValue'])}"
+    if "minValue" in props:
+        return f"{qualifier or ('more than' if exclusive else 'at least')} {amount(props['minValue'])}"
+    if "maxValue" in props:
+        return f"{qualifier or ('less than' if exclusive else 'at most')} {amount(props['maxValue'])}"
+    return ""
+
+
+def _groups(presenter: Presenter, facts: list[Fact]) -> list[PropertyGroup]:
+    """Facts grouped by property; links before literals inside a group; groups in label order."""
+    groups: dict[URIRef, PropertyGroup] = {}
+    for fact in facts:
+        group = groups.setdefault(fact.predicate, PropertyGroup(presenter.link(fact.predicate), []))
+        value = presenter.value(fact.other, fact.nested)
+        value.sources, value.inferred = fact.sources, fact.inferred
+        group.values.append(value)
+    for group in groups.values():
+        group.values.sort(key=lambda v: (v.link is None, v.inferred, v.text.casefold()))
+    return sorted(groups.values(), key=lambda g: g.prop.text.casefold())
+
+
+def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[str, object]]]:
+    """Cytoscape elements: the entity, its IRI neighbours both ways, one edge per fact."""
+    nodes: dict[str, dict[str, object]] = {}
+    edges: list[dict[str, object]] = []
+
+    def node(iri: URIRef, centre: bool = False) -> str:
+        link = presenter.link(iri)
+        nodes.setdefault(
+            link.iri,
+            {
+                "data": {
+                    "id": link.iri,
+                    "label": link.text,
+                    "href": link.href,
+                    "centre": centre,
+                    "external": link.external,
+                }
+            },
+        )
+        return link.iri
+
+    centre = node(desc.iri, centre=True)
+    for facts, outgoing in ((desc.outgoing, True), (desc.incoming, False)):
+        for fact in facts:
+            # Stated facts only: the closure (superclasses, inverses, sameAs copies) would bury them.
+            if not isinstance(fact.other, URIRef) or fact.predicate in LABEL_PREDICATES or fact.inferred:
+                continue
+            if len(edges) >= MAX_GRAPH_EDGES:
+                break
+            other = node(fact.other)
+            source, target = (centre, other) if outgoing else (other, centre)
+            label = presenter.link(fact.predicate).text
+            edges.append(
+                {
+                    "data": {
+                        "id": f"e{len(edges)}",
+                        "source": source,
+                        "target": target,
+                        "label": label,
+                        "inferred": fact.inferred,
+                    }
+                }
+            )
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
+def entity_page(desc: Description, vocab: Vocab) -> EntityPage:
+    """Everything the entity template shows, computed once."""
+    presenter = Presenter(vocab, desc.labels)
+    title = presenter.best_label(desc.iri)
+    labels = [f for f in desc.outgoing if f.predicate in LABEL_PREDICATES]
+    types = []
+    for fact in desc.outgoing:
+        if fact.predicate == RDF.type and isinstance(fact.other, URIRef):
+            value = presenter.value(fact.other)
+            value.sources, value.inferred = fact.sources, fact.inferred
+            types.append(value)
+    types.sort(key=lambda v: (v.inferred, v.text.casefold()))
+    identity = [f for f in desc.outgoing if f.predicate in IDENTITY_PREDICATES]
+    rest = [
+        f
+        for f in desc.outgoing
+        if f.predicate not in LABEL_PREDICATES | IDENTITY_PREDICATES and f.predicate != RDF.type
+    ]
+    label_values = []
+    for fact in sorted(
+        labels, key=lambda f: (str(f.predicate) != str(RDFS.label), getattr(f.other, "language", "") or "")
+    ):
+        value = presenter.value(fact.other)
+        value.sources, value.inferred = fact.sources, fact.inferred
+        value.link = presenter.link(fact.predicate)  # which kind of label
+        label_values.append(value)
+    contents = [
+        (
+            presenter.link(s) if isinstance(s, URIRef) else Link(str(s), "(unnamed node)", ""),
+            presenter.link(p),
+            presenter.value(o),
+            presenter.link(g),
+        )
+        for s, p, o, g in desc.contents
+    ]
+    return EntityPage(
+        iri=str(desc.iri),
+        title=str(title) if title is not None else curie(str(desc.iri), vocab),
+        title_lang=title.language if title is not None else None,
+        labels=label_values,
+        types=types,
+        facts=_groups(presenter, [f for f in rest if not f.inferred]),
+        inferred=_groups(presenter, [f for f in rest if f.inferred]),
+        identity=_groups(presenter, identity),
+        incoming=_groups(presenter, desc.incoming),
+        contents=contents,
+        graph=_graph_data(desc, presenter),
+        query=desc.query,
+        truncated=desc.truncated,
+    )

@@ -1,0 +1,100 @@
+"""Error answers: small named constructors for routes, and the handlers that turn errors into responses.
+
+Errors are plain text with a status that says whose fault it is: a 4xx for anything the
+client sent (never a 5xx for bad input), 503 when the store gives up (time limit, worker
+lost), 500 only for a bug.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse, Response
+
+from mcfkg.sparql.protocol import ProtocolError
+from mcfkg.store import (
+    InvalidRdf,
+    NotAcceptable,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreUnavailable,
+    UnsafeOperation,
+    UpdateDatasetConflict,
+)
+
+
+class HttpError(Exception):
+    """An error answer: status, a message that tells the client what to do, extra headers."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def bad_request(message: str) -> HttpError:
+    return HttpError(400, message)
+
+
+def unsupported_media_type(message: str) -> HttpError:
+    return HttpError(415, message)
+
+
+def not_acceptable(message: str) -> HttpError:
+    return HttpError(406, message)
+
+
+def the_server_is_read_only() -> HttpError:
+    return HttpError(403, "this endpoint is read-only: updates are disabled. An operator enables them by "
+                          "starting the server with --update-token (or MCFKG_UPDATE_TOKEN).")
+
+
+def forbidden(message: str) -> HttpError:
+    return HttpError(403, message, {"WWW-Authenticate": 'Bearer realm="mcfkg"'})
+
+
+def payload_too_large(limit: int) -> HttpError:
+    return HttpError(413, f"the request body is larger than this endpoint's limit of {limit} bytes")
+
+
+# Store and protocol errors -> HTTP status. Order matters only for subclasses (none here).
+ERROR_STATUS: dict[type[Exception], int] = {
+    QueryError: 400,
+    UnsafeOperation: 400,
+    UpdateDatasetConflict: 400,
+    InvalidRdf: 400,
+    NotAcceptable: 406,
+    ResultTooLarge: 413,
+    QueryTimeout: 503,
+    StoreUnavailable: 503,
+}
+
+
+def _error_response(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HttpError)
+    async def http_error(request: Request, exc: HttpError) -> Response:
+        request.state.outcome = f"error {exc.status}"
+        return _error_response(exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(ProtocolError)
+    async def protocol_error(request: Request, exc: ProtocolError) -> Response:
+        request.state.outcome = f"protocol error {exc.status}"
+        return _error_response(exc.status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return _error_response(400, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+
+    async def store_error(request: Request, exc: Exception) -> Response:
+        status = ERROR_STATUS[type(exc)]
+        request.state.outcome = f"{type(exc).__name__}"
+        return _error_response(status, str(exc))
+
+    for error_class in ERROR_STATUS:
+        app.add_exception_handler(error_class, store_error)
+
+

@@ -1,0 +1,195 @@
+"""SPARQL 1.1 Graph Store HTTP Protocol at ``/rdf-graph-store``: read and write whole graphs.
+
+Graphs are named two ways (GSP §4):
+- indirectly, ``/rdf-graph-store?graph=<iri>`` for any graph IRI and ``/rdf-graph-store?default``
+  for the default graph;
+- directly, ``/rdf-graph-store/<name>`` for the graph ``<base>graph/<name>``: the store mounts the
+  ``mcfg:`` namespace, so ``/rdf-graph-store/curation`` is ``mcfg:curation``. The graph IRIs
+  themselves (``/graph/<name>``) stay linked-data pages, read-only, so that no write can be sent
+  to a URL a browser follows.
+
+GET and HEAD are open; PUT, POST and DELETE need ``Authorization: Bearer <Settings.update_token>``
+(403 and nothing changes otherwise, and always when no token is configured). An upload is read up
+to ``Settings.max_upload_bytes`` (413 past it) and parsed whole before anything is stored: a
+malformed body is a 400 with the parser's message and leaves the graph as it was. Parsing never
+fetches anything (JSON-LD remote ``@context`` is refused by the parser).
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import uuid
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from mcfkg.config import Settings
+from mcfkg.sparql.model import InvalidRdf
+from mcfkg.sparql.negotiation import GRAPH, negotiate
+from mcfkg.store import Store
+from mcfkg.vocab import Vocab
+from mcfkg.web.auth import require_write_access
+from mcfkg.web.errors import HttpError, bad_request, unsupported_media_type
+
+PATH = "/rdf-graph-store"
+# What one graph can be read as, in the server's order of preference.
+GRAPH_OFFERS = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml", "text/n3")
+# The whole dataset (GET on the store itself) needs a format that keeps graph names.
+DATASET_OFFERS = ("application/trig", "application/n-quads")
+# What a graph can be written from; text/plain is N-Triples' old name.
+UPLOAD_TYPES = {t: t for t in GRAPH_OFFERS} | {"text/plain": "application/n-triples",
+                                                "application/x-turtle": "text/turtle"}
+MULTIPART = "multipart/form-data"
+
+router = APIRouter(tags=["graph store protocol"])
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request addresses: one graph (``graph`` None: the default graph) or the store itself."""
+
+    graph: str | None
+    store: bool = False
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def _indirect(request: Request) -> Target:
+    params = request.query_params
+    if "graph" in params and "default" in params:
+        raise bad_request("give either ?graph=<iri> or ?default, not both")
+    if "default" in params:
+        return Target(None)
+    if "graph" not in params:
+        return Target(None, store=True)
+    iri = params["graph"]
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise bad_request(f"?graph= must be an absolute IRI: {exc}") from exc
+    return Target(iri)
+
+
+def _direct(request: Request, name: str) -> Target:
+    if not name:
+        raise bad_request(f"{PATH}/ names no graph: use {PATH}/<name> or {PATH}?graph=<iri>")
+    if "graph" in request.query_params or "default" in request.query_params:
+        raise bad_request(f"{PATH}/{name} names its graph already; drop ?graph= / ?default")
+    return Target(str(Vocab(_settings(request).base_iri).GRAPH[name]))
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _upload_type(content_type: str | None) -> str:
+    media_type = _media_type(content_type)
+    if media_type not in UPLOAD_TYPES:
+        raise unsupported_media_type(f"cannot store a body of type {media_type or '(none)'}; send one of "
+                                     f"{', '.join(GRAPH_OFFERS)} (or {MULTIPART} for POST)")
+    return UPLOAD_TYPES[media_type]
+
+
+def _merge_parts(body: bytes, content_type: str) -> bytes:
+    """The RDF files of a multipart/form-data body, parsed and merged into one N-Triples document.
+
+    Every part must parse; blank nodes are renamed per part so two files' ``_:b`` stay distinct.
+    """
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    if not message.is_multipart():
+        raise bad_request("the multipart/form-data body has no parts (is its boundary right?)")
+    triples: list[ox.Triple] = []
+    for part in message.iter_parts():
+        name = part.get_filename() or part.get_param("name", header="content-disposition") or "part"
+        media_type = _upload_type(part.get("content-type", "text/turtle"))
+        try:
+            quads = ox.parse(part.get_payload(decode=True) or b"", ox.RdfFormat.from_media_type(media_type),
+                             without_named_graphs=True, rename_blank_nodes=True)
+            triples.extend(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+        except SyntaxError as exc:
+            raise bad_request(f"part {name!r} is not valid {media_type}: {exc}") from exc
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+async def _upload(request: Request) -> tuple[bytes, str]:
+    """Authorised body and its RDF media type (multipart merged to N-Triples).
+
+    The app's BodyLimit middleware has already cut the body at ``Settings.max_upload_bytes`` (413).
+    """
+    require_write_access(request)
+    content_type = request.headers.get("content-type")
+    if _media_type(content_type) == MULTIPART and request.method == "POST":
+        body = await request.body()
+        return await run_in_threadpool(_merge_parts, body, content_type or ""), "application/n-triples"
+    media_type = _upload_type(content_type)
+    return await request.body(), media_type
+
+
+async def _load(request: Request, target: Target, replace: bool) -> bool:
+    data, media_type = await _upload(request)
+    try:
+        return await run_in_threadpool(_store(request).load, data, media_type, target.graph, replace)
+    except InvalidRdf as exc:
+        raise bad_request(f"the body is not valid {media_type}; nothing was stored: {exc}") from exc
+
+
+def _missing(target: Target) -> HttpError:
+    return HttpError(404, f"there is no graph <{target.graph}> in this store")
+
+
+def _charset(media_type: str) -> str:
+    return media_type if media_type == "application/rdf+xml" else f"{media_type}; charset=utf-8"
+
+
+async def _read(request: Request, target: Target) -> Response:
+    offers = DATASET_OFFERS if target.store else GRAPH_OFFERS
+    media_type = negotiate(request.headers.get("accept"), request.query_params.get("format"), GRAPH, offers)
+    try:
+        body = await run_in_threadpool(_store(request).dump, target.graph, media_type)
+    except KeyError:
+        raise _missing(target) from None
+    if request.method == "HEAD":
+        return Response(media_type=_charset(media_type), headers={"Vary": "Accept", "Content-Length": str(len(body))})
+    return Response(body, media_type=_charset(media_type), headers={"Vary": "Accept"})
+
+
+async def _handle(request: Request, target: Target) -> Response:
+    method = request.method
+    if method in ("GET", "HEAD"):
+        return await _read(request, target)
+    if target.store:
+        if method != "POST":
+            raise bad_request(f"{method} {PATH} needs a graph: add ?graph=<iri> or ?default")
+        iri = str(Vocab(_settings(request).base_iri).GRAPH[uuid.uuid4().hex])
+        await _load(request, Target(iri), replace=False)
+        return Response(status_code=201, headers={"Location": iri})
+    if method == "DELETE":
+        require_write_access(request)
+        if not await run_in_threadpool(_store(request).drop, target.graph):
+            raise _missing(target)
+        return Response(status_code=204)
+    created = await _load(request, target, replace=method == "PUT")
+    return Response(status_code=201 if created else 204)
+
+
+METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
+
+
+@router.api_route(PATH, methods=METHODS, summary="Graph Store Protocol, indirect identification (?graph= / ?default)")
+async def indirect(request: Request) -> Response:
+    return await _handle(request, _indirect(request))
+
+
+@router.api_route(PATH + "/{name:path}", methods=METHODS, summary="Graph Store Protocol on the graph <base>graph/{name}")
+async def direct(request: Request, name: str) -> Response:
+    return await _handle(request, _direct(request, name))

@@ -1,0 +1,104 @@
+"""ASGI middleware: the request-body cap and one log line per request.
+
+Both are plain ASGI (not BaseHTTPMiddleware) so they add no task or copy per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mcfkg.config import Settings
+from mcfkg.web.errors import HttpError, payload_too_large
+
+log = logging.getLogger("mcfkg.web")
+
+
+def body_limit(settings: Settings, path: str) -> int:
+    """Bytes a request body may have: uploads to the graph store get the larger limit."""
+    return settings.max_upload_bytes if path.startswith("/rdf-graph-store") else settings.max_request_bytes
+
+
+class BodyLimit:
+    """ASGI middleware: 413 as soon as a body passes its limit (declared or while streaming).
+
+    Starlette reads bodies whole with no limit; this counts the bytes as they arrive, so an
+    endless chunked upload is cut off at the limit instead of filling memory.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = body_limit(self.settings, scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _send_error(payload_too_large(limit), send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise payload_too_large(limit)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except HttpError as exc:
+            if started:
+                raise
+            await _send_error(exc, send)
+
+
+async def _send_error(error: HttpError, send: Send) -> None:
+    body = (error.message + "\n").encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+               (b"connection", b"close")]
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestLog:
+    """Logs ``METHOD path status duration outcome`` once per request.
+
+    Routes describe the outcome (``ok``, ``QueryTimeout``, ...) in ``request.state.outcome``.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        state = scope.setdefault("state", {})
+        state["outcome"] = "ok"
+        status = 500
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            took_ms = (time.perf_counter() - started) * 1000
+            log.info("%s %s %d %.1fms %s", scope["method"], scope["path"], status, took_ms, state.get("outcome"))

@@ -1,0 +1,102 @@
+"""Linked-data routes: every IRI we mint under the base answers with HTML or RDF.
+
+Design choice: our IRIs (``/id/…``, ``/def/…``, ``/graph/…``) name things, not documents,
+yet we answer them with ``200`` and content negotiation at the IRI itself instead of Pubby's
+``303 See Other`` to ``/page/…`` and ``/data/…``. One round trip, no second URL space to
+mint, and every client (curl, rdflib, browsers) gets data without following redirects.
+The response names the document it sent in ``Content-Location`` (the suffixed URL, e.g.
+``/id/mianyang.ttl``) and says ``Vary: Accept`` so caches keep the representations apart;
+``Link: rel=alternate`` lists the other formats. Suffixes (``.ttl``, ``.jsonld``, ``.nt``,
+``.rdf``, ``.trig``, ``.nq``, ``.html``) pick a format without negotiation: our IRIs never
+end in them.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+
+from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate
+from mcfkg.web import dataset, ontology_docs, query_ui, search
+from mcfkg.web.describe import describe
+from mcfkg.web.entity_view import entity_page
+from mcfkg.web.rdf_body import SERIALIZERS, serialise
+from mcfkg.web.templating import WEB_DIR, render, settings_of, store_of, vocab_of
+
+SUFFIXES: dict[str, str] = {
+    ".html": HTML,
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples",
+    ".rdf": "application/rdf+xml",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
+}
+OFFERS: tuple[str, ...] = (HTML, *SERIALIZERS)
+_SUFFIX_OF = {media: suffix for suffix, media in SUFFIXES.items()}
+
+router = APIRouter()
+router.include_router(query_ui.router)
+router.include_router(search.router)
+router.include_router(dataset.router)
+router.include_router(ontology_docs.router)
+# Our CSS/JS and the libraries scripts/vendor.sh copies from node_modules: served locally, never from a CDN.
+router.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    """``id/mianyang.ttl`` → (``id/mianyang``, ``text/turtle``); no known suffix → (path, None)."""
+    stem, dot, ext = path.rpartition(".")
+    if dot and "/" not in ext and f".{ext}" in SUFFIXES:
+        return stem, SUFFIXES[f".{ext}"]
+    return path, None
+
+
+def not_found(request: Request, iri: str, media_type: str) -> Response:
+    message = f"Nothing is known about <{iri}>. Search for it at /search, or browse /dataset."
+    if media_type == HTML:
+        return render(request, "not_found.html", status_code=404, iri=iri, message=message)
+    return PlainTextResponse(message, status_code=404)
+
+
+def resource(request: Request, path: str) -> Response:
+    """Answer for the IRI ``base + path`` in the negotiated (or suffix-chosen) representation."""
+    stem, suffixed = split_suffix(path)
+    if suffixed:
+        media_type = suffixed
+    else:
+        try:
+            media_type = negotiate(request.headers.get("accept"), request.query_params.get("format"), GRAPH, OFFERS)
+        except NotAcceptable as exc:
+            return PlainTextResponse(f"{exc}. Or add a suffix: {', '.join(SUFFIXES)}.", status_code=406)
+    vocab = vocab_of(request)
+    iri = vocab.base + stem
+    desc = describe(store_of(request), vocab, iri, settings_of(request).page_max_facts)
+    if not desc.exists:
+        return not_found(request, iri, media_type)
+    headers = {"Link": ", ".join(f'</{stem}{s}>; rel="alternate"; type="{m}"' for s, m in SUFFIXES.items())}
+    if not suffixed:
+        headers["Vary"] = "Accept"
+        headers["Content-Location"] = f"/{stem}{_SUFFIX_OF[media_type]}"
+    if media_type == HTML:
+        page = entity_page(desc, vocab)
+        response = render(request, "entity.html", page=page, path=stem, formats=SUFFIXES)
+        response.headers.update(headers)
+        return response
+    return Response(serialise(desc.quads, media_type, vocab), media_type=media_type, headers=headers)
+
+
+@router.get("/id/{path:path}", summary="An entity, a document or a passage")
+def entity(request: Request, path: str) -> Response:
+    return resource(request, f"id/{path}")
+
+
+@router.get("/def/{path:path}", summary="An ontology term (class or property), or the ontology")
+def term(request: Request, path: str) -> Response:
+    return resource(request, f"def/{path}")
+
+
+@router.get("/graph/{path:path}", summary="A named graph: its statements and where they come from")
+def named_graph(request: Request, path: str) -> Response:
+    return resource(request, f"graph/{path}")

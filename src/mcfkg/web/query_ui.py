@@ -1,0 +1,64 @@
+"""The query UI at ``/``: YASGUI from our own static files, our prefixes, the example queries.
+
+The examples are the competency questions in ``queries/*.rq``; each file starts with
+``# title:`` and ``# description:`` comment lines, which name it in the list. Without
+JavaScript the page still lists every example with links that run it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from mcfkg.web.prefixes import prefixes
+from mcfkg.web.templating import render, settings_of, vocab_of
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    title: str
+    description: str
+    query: str
+
+    @property
+    def results_href(self) -> str:
+        """The answer without JavaScript: the endpoint's CSV for this query."""
+        return "/sparql?" + urlencode({"query": self.query, "format": "csv"})
+
+
+def read_example(path: Path) -> Example:
+    """An example query from its file; the ``# title:`` line names it (else the file name)."""
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        key, sep, value = line.lstrip("# ").partition(":")
+        if sep and key.strip().lower() in ("title", "description"):
+            meta[key.strip().lower()] = value.strip()
+    return Example(path.stem, meta.get("title", path.stem.replace("-", " ")), meta.get("description", ""), text)
+
+
+def examples(queries_dir: Path) -> list[Example]:
+    """Every ``*.rq`` in ``queries_dir``, in file-name order (the files are numbered)."""
+    return [read_example(p) for p in sorted(queries_dir.glob("*.rq"))]
+
+
+@router.get("/", response_class=HTMLResponse, summary="The query UI (YASGUI) with example queries")
+def query_page(request: Request) -> HTMLResponse:
+    listed = examples(settings_of(request).queries_dir)
+    config = {
+        "endpoint": "/sparql",
+        "prefixes": prefixes(vocab_of(request)),
+        "examples": [asdict(e) for e in listed],
+    }
+    return render(
+        request, "query.html", examples=listed, ui_config=config, prefill=request.query_params.get("query", "")
+    )

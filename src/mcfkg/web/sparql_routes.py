@@ -1,0 +1,99 @@
+"""``/sparql`` (SPARQL 1.1 Protocol) and ``/health``: one function per protocol operation.
+
+GET with ``query=`` runs a query; GET without one answers the service description (RDF) or
+sends browsers to the query UI at ``/``. POST carries a query or an update as a form or
+directly (``mcfkg.sparql.protocol`` decides which). Queries run in the store's killable
+workers, awaited without blocking the event loop; updates need the Bearer token.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from mcfkg.config import Settings
+from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate, result_formats
+from mcfkg.sparql.protocol import QueryOperation, UpdateOperation, from_get, from_post, parse_query_string
+from mcfkg.store import QueryDataset, Store, StoreUnavailable
+from mcfkg.web.auth import require_write_access
+from mcfkg.web.errors import not_acceptable
+from mcfkg.web.service_description import SERIALIZERS, describe_service, serialize_description
+
+router = APIRouter(tags=["SPARQL 1.1 protocol"])
+
+DESCRIPTION_OFFERS = (*SERIALIZERS, HTML)
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def _endpoint(request: Request) -> str:
+    """This endpoint's IRI: the service description's subject and the base IRI of operations."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+async def run_query(request: Request, operation: QueryOperation) -> Response:
+    """Run a query and answer in the negotiated format (406 before running if nothing fits)."""
+    formats = result_formats(request.headers.get("accept"), operation.formats)
+    if not (formats.solutions or formats.boolean or formats.graph):
+        raise not_acceptable("; ".join(formats.reasons))
+    dataset = QueryDataset(operation.default_graph_uris, operation.named_graph_uris,
+                           _settings(request).union_default_graph, base_iri=_endpoint(request))
+    outcome = await _store(request).aquery(operation.text, formats, dataset)
+    request.state.outcome = f"ok {outcome.kind} {len(outcome.body)} bytes"
+    return Response(outcome.body, media_type=outcome.media_type, headers={"Vary": "Accept"})
+
+
+async def run_update(request: Request, operation: UpdateOperation) -> Response:
+    """Apply an update (token required); 204 when done."""
+    require_write_access(request)
+    using = QueryDataset(operation.using_graph_uris, operation.using_named_graph_uris)
+    await _store(request).aupdate(operation.text, using, base_iri=_endpoint(request))
+    request.state.outcome = "ok update"
+    return Response(status_code=204)
+
+
+async def service_description(request: Request) -> Response:
+    """The SPARQL Service Description for RDF clients; browsers go to the query UI."""
+    try:
+        media_type = negotiate(request.headers.get("accept"), None, GRAPH, DESCRIPTION_OFFERS)
+    except NotAcceptable as exc:
+        raise not_acceptable(str(exc)) from exc
+    if media_type == HTML:
+        return RedirectResponse("/", status_code=303)
+    graph = await run_in_threadpool(describe_service, _endpoint(request), _settings(request), _store(request))
+    return Response(serialize_description(graph, media_type), media_type=media_type, headers={"Vary": "Accept"})
+
+
+@router.get("/sparql", summary="Query by GET (?query=...); without a query: the service description")
+async def query_via_get(request: Request) -> Response:
+    operation = from_get(parse_query_string(request.scope["query_string"]))
+    if operation is None:
+        return await service_description(request)
+    return await run_query(request, operation)
+
+
+@router.post("/sparql", summary="Query or update by POST: form-encoded, application/sparql-query or -update")
+async def query_or_update_via_post(request: Request) -> Response:
+    body = await request.body()  # bounded by the BodyLimit middleware as it is read
+    operation = from_post(request.headers.get("content-type"), body,
+                          parse_query_string(request.scope["query_string"]))
+    if isinstance(operation, UpdateOperation):
+        return await run_update(request, operation)
+    return await run_query(request, operation)
+
+
+@router.get("/health", summary="Liveness: the store answers a trivial query")
+async def health(request: Request) -> Response:
+    try:
+        await _store(request).aquery("ASK {}", "application/sparql-results+json")
+    except StoreUnavailable as exc:
+        request.state.outcome = "store unavailable"
+        return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+    return JSONResponse({"status": "ok"})

@@ -1,0 +1,61 @@
+"""Jinja2 rendering shared by every HTML page, and the app state the page routes read.
+
+Pages get the store and settings from ``request.app.state`` (set by the app factory), so
+routes stay free of globals and tests can serve any store under any base IRI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from mcfkg.config import Settings
+from mcfkg.store import Store
+from mcfkg.vocab import Vocab
+
+WEB_DIR = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
+
+
+def query_ui_href(query: str) -> str:
+    """A link that opens the query UI with ``query`` in the editor (YASGUI reads ``?query=``)."""
+    return "/?" + urlencode({"query": query})
+
+
+def local_href(iri: str, base: str) -> str:
+    """Our IRIs as paths on this server (so links work under any base); other IRIs unchanged."""
+    return "/" + iri[len(base) :] if iri.startswith(base) else iri
+
+
+def graph_name(iri: str, base: str) -> str:
+    """A named graph as people call it: ``curation``, ``mianyang-mcf-article/p2/s9``."""
+    prefix = base + "graph/"
+    return iri[len(prefix) :] if iri.startswith(prefix) else iri
+
+
+templates.env.filters.update(
+    query_ui_href=query_ui_href, local_href=local_href, graph_name=graph_name, host=lambda iri: urlsplit(iri).netloc
+)
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def store_of(request: Request) -> Store:
+    return request.app.state.store
+
+
+def vocab_of(request: Request) -> Vocab:
+    return Vocab(settings_of(request).base_iri)
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
+    """Render ``template`` with what every page needs (the search box's query, the base IRI)."""
+    context.setdefault("search_query", "")
+    context["base_iri"] = vocab_of(request).base
+    return templates.TemplateResponse(request, template, context, status_code=status_code)

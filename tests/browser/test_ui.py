@@ -1,0 +1,95 @@
+"""The site in a real Chromium: an example question answered in the query UI, search to an entity
+page, its graph view, and the way back from a page to the query behind it. Screenshots go to
+test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from pages_site import build_project, serve_project
+
+pytestmark = pytest.mark.browser
+JIUZHOU = "/id/sichuan-jiuzhou-electric-group"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    server = serve_project(build_project(tmp_path_factory.mktemp("dist")))
+    yield server
+    server.stop()
+
+
+def local_example(site) -> str:
+    """An example question the server can answer on its own (no SERVICE to the outside)."""
+    for path in sorted(site.settings.queries_dir.glob("*.rq")):
+        if "SERVICE" not in path.read_text(encoding="utf-8").upper() and "C919" in path.read_text(encoding="utf-8"):
+            return path.stem
+    pytest.fail(f"no example query about the C919 without SERVICE in {site.settings.queries_dir}")
+
+
+def test_an_example_question_runs_and_shows_rows(site, page, artifacts: Path) -> None:
+    page.goto(site.url + "/")
+    page.click(f"a.example[data-example='{local_example(site)}']")
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    rows.first.wait_for(timeout=15_000)
+    assert rows.count() > 0
+    assert "Sichuan Jiuzhou Electric Group" in page.locator(".yasr table.dataTable").inner_text()
+    page.screenshot(path=str(artifacts / "query-ui-example.png"), full_page=True)
+
+
+def test_numeric_results_draw_a_chart(site, page, artifacts: Path) -> None:
+    query = "SELECT ?class (COUNT(?s) AS ?instances) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?instances) LIMIT 8"
+    page.goto(site.url + "/?" + urlencode({"query": query}))
+    page.locator(".yasqe .CodeMirror").wait_for()
+    page.evaluate("window.mcfkgYasgui.getTab().query()")
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for(timeout=15_000)
+    page.click(".yasr .select_chart")
+    canvas = page.locator(".yasr .chart-plugin canvas")
+    canvas.wait_for(timeout=10_000)
+    assert canvas.bounding_box()["height"] > 100
+    page.screenshot(path=str(artifacts / "query-ui-chart.png"), full_page=True)
+
+
+def test_search_leads_to_the_entity_page_and_its_graph(site, page, artifacts: Path) -> None:
+    page.goto(site.url + "/")
+    page.fill("#site-search", "Jiuzhou")
+    page.press("#site-search", "Enter")
+    page.wait_for_url("**/search?q=Jiuzhou")
+    page.screenshot(path=str(artifacts / "search-jiuzhou.png"), full_page=True)
+    page.locator("a.result").first.click()
+    page.wait_for_url("**" + JIUZHOU)
+    assert page.locator("h1").inner_text() == "Sichuan Jiuzhou Electric Group"
+    c919 = page.locator("table.facts a[href='/id/c919']").first
+    assert c919.is_visible() and c919.inner_text() == "C919"
+    page.wait_for_function("window.mcfkgGraph && window.mcfkgGraph.nodes().length > 0")
+    assert page.locator("#graph canvas").count() > 0
+    nodes = page.evaluate("window.mcfkgGraph.nodes().map(n => n.data('href'))")
+    assert "/id/c919" in nodes
+    page.screenshot(path=str(artifacts / "entity-jiuzhou.png"), full_page=True)
+
+
+def test_from_a_page_to_the_query_behind_it(site, page) -> None:
+    page.goto(site.url + JIUZHOU)
+    page.click("#open-query")
+    page.wait_for_url("**/?query=*")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    query = page.evaluate("window.mcfkgYasgui.getTab().getYasqe().getValue()")
+    assert "sichuan-jiuzhou-electric-group>" in query
+    page.evaluate("window.mcfkgYasgui.getTab().query()")
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for(timeout=15_000)
+    # IRIs in results open their page on this server, not at the canonical host.
+    hrefs = page.eval_on_selector_all(".yasr table.dataTable a", "links => links.map(a => a.getAttribute('href'))")
+    assert "/id/c919" in hrefs
+
+
+def test_pages_are_readable_without_javascript(site, browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + JIUZHOU)
+    assert page.locator("table.facts a[href='/id/c919']").count() > 0
+    page.goto(site.url + "/")
+    assert page.locator("a.example").count() > 0 and page.locator("noscript").count() > 0
+    context.close()

@@ -1,0 +1,264 @@
+"""Linked-data pages on a live server over the project's real graph: dereferencing, negotiation,
+entity pages, search, dataset, ontology and shapes pages, and a deployment under another base."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from pages_site import build_project, serve_project
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from mcfkg.vocab import CANONICAL_BASE
+
+OTHER_BASE = "http://example.org/kg/"
+JIUZHOU = "id/sichuan-jiuzhou-electric-group"
+HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Chromium sends
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    server = serve_project(build_project(tmp_path_factory.mktemp("dist")))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def client(site) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=site.url, timeout=30) as c:
+        yield c
+
+
+def minted_iris(site, base: str) -> list[str]:
+    """Every IRI under the base the store mentions: as subject, object or graph name."""
+    query = (
+        "SELECT DISTINCT ?x WHERE { { GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?p ?x } } UNION { GRAPH ?x { ?s ?p ?o } } "
+        f'FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{base}")) }}'
+    )
+    return sorted(str(row["x"]) for row in site.store.select(query).rows)
+
+
+def test_every_minted_iri_answers_with_html_and_turtle(site, client: httpx.Client) -> None:
+    iris = minted_iris(site, CANONICAL_BASE)
+    assert len(iris) > 100, "the project graph should mint entities, terms and graphs"
+    failures = []
+    for iri in iris:
+        path = "/" + iri[len(CANONICAL_BASE) :]
+        html = client.get(path, headers={"Accept": HTML_ACCEPT})
+        turtle = client.get(path, headers={"Accept": "text/turtle"})
+        if html.status_code != 200 or not html.headers["content-type"].startswith("text/html"):
+            failures.append(f"{path} HTML: {html.status_code}")
+        if turtle.status_code != 200 or not turtle.headers["content-type"].startswith("text/turtle"):
+            failures.append(f"{path} Turtle: {turtle.status_code}")
+            continue
+        graph = Graph().parse(data=turtle.text, format="turtle")
+        if not len(graph):
+            failures.append(f"{path} Turtle is empty")
+        elif (
+            path.startswith("/id/")
+            and (URIRef(iri), None, None) not in graph
+            and (None, None, URIRef(iri)) not in graph
+        ):
+            failures.append(f"{path} Turtle does not mention <{iri}>")
+    assert not failures, failures[:20]
+
+
+def test_an_unknown_iri_is_404_in_every_representation(client: httpx.Client) -> None:
+    for accept in (HTML_ACCEPT, "text/turtle", "application/ld+json"):
+        response = client.get("/id/no-such-thing", headers={"Accept": accept})
+        assert response.status_code == 404, accept
+    assert "Nothing is known" in client.get("/id/no-such-thing", headers={"Accept": HTML_ACCEPT}).text
+    assert client.get("/def/NoSuchClass.ttl").status_code == 404
+    assert client.get("/graph/no-such-graph").status_code == 404
+
+
+def test_negotiation_at_the_iri_names_the_document_and_varies_on_accept(client: httpx.Client) -> None:
+    expected = {
+        "text/turtle": ".ttl",
+        "application/ld+json": ".jsonld",
+        "application/n-triples": ".nt",
+        "application/rdf+xml": ".rdf",
+        "application/trig": ".trig",
+        "application/n-quads": ".nq",
+        HTML_ACCEPT: ".html",
+    }
+    for accept, suffix in expected.items():
+        response = client.get(f"/{JIUZHOU}", headers={"Accept": accept})
+        assert response.status_code == 200, accept
+        assert "Accept" in response.headers["vary"]
+        assert response.headers["content-location"] == f"/{JIUZHOU}{suffix}"
+        assert 'rel="alternate"' in response.headers["link"]
+    # q-values decide; a type we cannot produce is 406 with a hint.
+    weighted = client.get(f"/{JIUZHOU}", headers={"Accept": "application/ld+json;q=0.5, text/turtle"})
+    assert weighted.headers["content-type"].startswith("text/turtle")
+    refused = client.get(f"/{JIUZHOU}", headers={"Accept": "image/png"})
+    assert refused.status_code == 406 and ".ttl" in refused.text
+
+
+def test_suffixes_pick_the_format_and_carry_the_facts(client: httpx.Client) -> None:
+    iri = URIRef(CANONICAL_BASE + JIUZHOU)
+    c919 = URIRef(CANONICAL_BASE + "id/c919")
+    tier_one = URIRef(CANONICAL_BASE + "def/tierOneSupplierFor")
+    for suffix, media, parser in (
+        (".ttl", "text/turtle", "turtle"),
+        (".nt", "application/n-triples", "nt"),
+        (".rdf", "application/rdf+xml", "xml"),
+        (".jsonld", "application/ld+json", "json-ld"),
+    ):
+        response = client.get(f"/{JIUZHOU}{suffix}")
+        assert response.status_code == 200 and response.headers["content-type"].startswith(media), suffix
+        assert "Accept" not in response.headers.get("vary", "")  # the suffixed URL names one document
+        # JSON-LD keeps the named graphs: read it as a dataset and look at the union.
+        graph = (
+            Dataset(default_union=True).parse(data=response.text, format=parser)
+            if parser == "json-ld"
+            else Graph().parse(data=response.text, format=parser)
+        )
+        assert (iri, RDFS.label, Literal("Sichuan Jiuzhou Electric Group", lang="en")) in graph, suffix
+        assert any(o == c919 for o in graph.objects(iri, None)), suffix
+    # Quad formats keep each fact in the graph of the sentence that states it.
+    trig = Dataset().parse(data=client.get(f"/{JIUZHOU}.trig").text, format="trig")
+    graphs = {str(g) for *_, g in trig.quads((iri, tier_one, c919, None))}
+    assert graphs == {CANONICAL_BASE + "graph/mianyang-mcf-article/p2/s12"}, graphs
+    html = client.get(f"/{JIUZHOU}.html")
+    assert html.headers["content-type"].startswith("text/html")
+
+
+def test_entity_page_shows_names_types_sources_inferences_and_its_query(client: httpx.Client) -> None:
+    page = client.get(f"/{JIUZHOU}", headers={"Accept": HTML_ACCEPT}).text
+    assert "<h1" in page and "Sichuan Jiuzhou Electric Group" in page
+    assert 'lang="zh"' in page and "九洲" in page
+    assert re.search(r'Type: <a href="/def/[A-Za-z]+"', page), "types link to class pages"
+    assert re.search(r'<a href="/id/c919"[^>]*>C919</a>', page)
+    assert re.search(r"¶\d+, sentence \d+", page), "each fact shows the passage it comes from"
+    assert 'class="badge inferred"' in page
+    graph = json.loads(
+        re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.S).group(1)
+    )
+    assert {n["data"]["href"] for n in graph["nodes"]} >= {"/id/c919"}
+    query_link = re.search(r'id="open-query" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    query = parse_qs(urlsplit(query_link).query)["query"][0]
+    assert urlsplit(query_link).path == "/" and f"<{CANONICAL_BASE}{JIUZHOU}>" in query
+
+
+def test_amounts_and_lower_bounds_are_written_out(client: httpx.Client) -> None:
+    portfolio = client.get("/id/mianyang-mcf-project-portfolio", headers={"Accept": HTML_ACCEPT}).text
+    assert "RMB 2,493,000,000 (CNY)" in portfolio
+    sectors = client.get("/id/skyeye-laser-low-level-flying-platform-application", headers={"Accept": HTML_ACCEPT}).text
+    assert "more than 20 sectors" in sectors
+
+
+def test_external_links_are_links_out(client: httpx.Client) -> None:
+    linked = {"/id/mianyang", "/id/sichuan", "/id/china"}
+    pages = [client.get(path, headers={"Accept": HTML_ACCEPT}).text for path in linked]
+    outbound = re.compile(
+        r'<h2 id="links-h">.*?<a href="https?://[^"]*(wikidata\.org|geonames\.org|dbpedia\.org)/[^"]+" rel="external noopener">',
+        re.S,
+    )
+    assert all(outbound.search(page) for page in pages)
+
+
+def test_passages_and_graphs_list_what_they_state(client: httpx.Client) -> None:
+    passage = client.get("/id/mianyang-mcf-article/p2/s12", headers={"Accept": HTML_ACCEPT}).text
+    assert "made by this passage" in passage and "/id/c919" in passage
+    graph = client.get("/graph/mianyang-mcf-article/p2/s12", headers={"Accept": HTML_ACCEPT}).text
+    assert "in this graph" in graph and "/id/sichuan-jiuzhou-electric-group" in graph
+
+
+def search(client: httpx.Client, q: str) -> list[dict]:
+    response = client.get("/search", params={"q": q}, headers={"Accept": "application/json"})
+    assert response.status_code == 200 and "Accept" in response.headers["vary"]
+    return response.json()["results"]
+
+
+def test_search_finds_english_chinese_and_misspelled_names(client: httpx.Client) -> None:
+    assert search(client, "Jiuzhou")[0]["href"] == f"/{JIUZHOU}"
+    assert search(client, "九洲")[0]["href"] == f"/{JIUZHOU}"
+    first = search(client, "Miangyang")[0]
+    assert (first["href"], first["matched"], first["matched_kind"], first["match"]) == (
+        "/id/mianyang",
+        "Miangyang",
+        "variant",
+        "exact",
+    )
+    assert search(client, "Sichan")[0]["href"] == "/id/sichuan"
+    assert search(client, "Jiuzou")[0]["href"] == f"/{JIUZHOU}"  # a typo: fuzzy
+    ranked = search(client, "Mianyang")
+    assert ranked[0]["href"] == "/id/mianyang" and ranked[0]["match"] == "exact"
+    assert [h["match"] for h in ranked] == sorted(
+        (h["match"] for h in ranked), key=["exact", "prefix", "word", "substring", "fuzzy"].index
+    )
+    assert all(h["href"].startswith("/") for h in search(client, "Mianyang")), "only our own entities"
+    html = client.get("/search", params={"q": "Jiuzhou"}, headers={"Accept": HTML_ACCEPT})
+    assert html.headers["content-type"].startswith("text/html") and f'href="/{JIUZHOU}"' in html.text
+
+
+def test_dataset_page_counts_and_offers_every_dump(site, client: httpx.Client) -> None:
+    page = client.get("/dataset", headers={"Accept": HTML_ACCEPT}).text
+    for name in ("mcfkg.trig", "mcfkg.nq", "mcfkg.ttl", "mcfkg.nt", "mcfkg.jsonld", "mcfkg.rdf", "void.ttl"):
+        assert f'href="/download/{name}"' in page, name
+    assert "/graph/inferred" in page and "triples (asserted and inferred)" in page
+    for name, media in (
+        ("mcfkg.ttl", "text/turtle"),
+        ("mcfkg.nq", "application/n-quads"),
+        ("mcfkg.jsonld", "application/ld+json"),
+    ):
+        response = client.get(f"/download/{name}")
+        assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+        assert response.content == (site.settings.dist_dir / name).read_bytes()
+    assert client.get("/download/..%2Fpyproject.toml").status_code == 404
+    assert client.get("/download/shapes.ttl").status_code == 404
+    void = client.get("/dataset", headers={"Accept": "text/turtle"})
+    assert void.headers["content-type"].startswith("text/turtle") and "void:Dataset" in void.text
+
+
+def test_ontology_and_shapes_pages_document_the_model(client: httpx.Client) -> None:
+    ontology = client.get("/ontology").text
+    assert "Classes" in ontology and 'href="/def/Enterprise"' in ontology
+    shapes = client.get("/shapes")
+    assert shapes.status_code == 200 and "Applies to every" in shapes.text
+
+
+def test_query_ui_is_served_locally_with_the_examples(site, client: httpx.Client) -> None:
+    page = client.get("/").text
+    titles = [
+        line.partition(":")[2].strip()
+        for p in sorted(site.settings.queries_dir.glob("*.rq"))
+        for line in p.read_text().splitlines()[:1]
+        if line.startswith("# title:")
+    ]
+    assert titles and all(t in html.unescape(page) for t in titles)
+    scripts = re.findall(r'<script src="([^"]+)"', page) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert all(s.startswith("/static/") for s in scripts), "no CDN"
+    for path in scripts:
+        assert client.get(path).status_code == 200, f"{path} missing: run `make ui` (npm ci + scripts/vendor.sh)"
+
+
+@pytest.fixture(scope="module")
+def rebased(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    server = serve_project(build_project(tmp_path_factory.mktemp("dist-rebased"), base_iri=OTHER_BASE))
+    yield server
+    server.stop()
+
+
+def test_a_deployment_under_another_base_answers_for_its_own_iris(rebased) -> None:
+    with httpx.Client(base_url=rebased.url, timeout=30) as c:
+        turtle = c.get(f"/{JIUZHOU}", headers={"Accept": "text/turtle"})
+        assert turtle.status_code == 200
+        graph = Graph().parse(io.StringIO(turtle.text), format="turtle")
+        assert (URIRef(OTHER_BASE + JIUZHOU), None, None) in graph
+        assert CANONICAL_BASE not in turtle.text
+        page = c.get(f"/{JIUZHOU}", headers={"Accept": HTML_ACCEPT}).text
+        assert '<a href="/id/c919"' in page and f"{OTHER_BASE}{JIUZHOU}" in page
+        assert search(c, "Jiuzhou")[0]["iri"] == OTHER_BASE + JIUZHOU
+        iris = minted_iris(rebased, OTHER_BASE)
+        assert iris and all(
+            c.get("/" + i[len(OTHER_BASE) :], headers={"Accept": "text/turtle"}).status_code == 200 for i in iris[::10]
+        )

@@ -1,0 +1,182 @@
+"""The build, validate, query and export commands, driven as a user drives them (CliRunner, and the real script)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, SH, Dataset, Graph, Literal
+from typer.testing import CliRunner
+
+from mcfkg.cli import app
+from mcfkg.config import Settings
+from mcfkg.vocab import Vocab
+
+V = Vocab()
+DIST_FILES = {"mcfkg.trig", "mcfkg.nq", "mcfkg.ttl", "mcfkg.nt", "mcfkg.rdf", "mcfkg.jsonld", "void.ttl"}
+
+
+@pytest.fixture
+def cli(pipeline_env: dict[str, str]):
+    """Run ``mcfkg ARGS`` on the pipeline fixture; wide columns so rich tables do not wrap."""
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, list(args), env={**pipeline_env, "COLUMNS": "240"})
+
+
+def _break_amount(settings: Settings) -> None:
+    trig = settings.data_dir / "article.trig"
+    trig.write_text(trig.read_text().replace('"500000000"^^xsd:decimal', '"-500000000"^^xsd:decimal'))
+
+
+def test_build_writes_every_format_and_reports_counts(cli, pipeline_settings: Settings) -> None:
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    assert DIST_FILES | {"context.jsonld"} == {p.name for p in pipeline_settings.dist_dir.iterdir()}
+    assert "inferred triples" in result.output and "reason (s)" in result.output
+    quads = Dataset().parse(pipeline_settings.dist_dir / "mcfkg.nq", format="nquads")
+    assert (V.ID.c919, V.MCF.hasTierOneSupplier, V.ID.jiuzhou) in quads.graph(V.inferred_graph)
+
+
+def test_build_under_another_base_iri_rewrites_every_iri(cli, tmp_path: Path) -> None:
+    dist = tmp_path / "other"
+    result = cli("build", "--dist", str(dist), "--base-iri", "http://localhost:9000/kg/")
+    assert result.exit_code == 0, result.output
+    text = (dist / "mcfkg.nq").read_text()
+    assert "<http://localhost:9000/kg/id/jiuzhou>" in text and "https://w3id.org/mcfkg/" not in text
+    assert "https://w3id.org/mcfkg/" not in (dist / "mcfkg.jsonld").read_text()
+
+
+def test_build_with_malformed_turtle_reports_file_and_line_and_writes_nothing(cli, pipeline_settings: Settings) -> None:
+    ontology = pipeline_settings.ontology_dir / "mcf.ttl"
+    lines = ontology.read_text().splitlines()
+    lines[20] = "mcf:Broken a owl:Class ;; rdfs:label 'unterminated"
+    ontology.write_text("\n".join(lines) + "\n")
+    result = cli("build")
+    assert result.exit_code == 2
+    assert f"{ontology}:21:" in result.stderr
+    assert "Traceback" not in result.output
+    assert not pipeline_settings.dist_dir.exists()
+
+
+def test_build_with_a_violation_prints_the_report_and_keeps_the_old_dist(cli, pipeline_settings: Settings) -> None:
+    assert cli("build").exit_code == 0
+    before = {p.name: p.read_bytes() for p in pipeline_settings.dist_dir.iterdir()}
+    _break_amount(pipeline_settings)
+    result = cli("build")
+    assert result.exit_code == 1
+    assert "national special fund" in result.stderr and "mcf:amount" in result.stderr
+    assert "A fund's amount cannot be negative." in result.stderr
+    assert "nothing was written" in result.stderr
+    assert {p.name: p.read_bytes() for p in pipeline_settings.dist_dir.iterdir()} == before
+
+
+def test_validate_shipped_data_conforms(cli) -> None:
+    result = cli("validate")
+    assert result.exit_code == 0, result.output
+    assert "Conforms." in result.output
+
+
+def test_validate_given_file_reports_label_path_and_message(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix mcf: <https://w3id.org/mcfkg/def/> . @prefix mcfid: <https://w3id.org/mcfkg/id/> .\n"
+        "mcfid:ghost a mcf:Enterprise .\n"
+        'mcfid:fund a mcf:Fund ; mcf:amount "lots" ; mcf:currency "CNY" .\n'
+    )
+    result = cli("validate", str(bad))
+    assert result.exit_code == 1
+    for expected in ("mcfid:ghost", "rdfs:label", "An organisation needs a label.", "mcfid:fund", "mcf:amount",
+                     "A fund's amount is one xsd:decimal.", "Does not conform."):
+        assert expected in result.output
+
+
+def test_validate_turtle_format_prints_the_shacl_report_graph(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<https://w3id.org/mcfkg/id/ghost> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/mcfkg/def/Product> .\n")
+    result = cli("validate", str(bad), "--format", "turtle")
+    assert result.exit_code == 1
+    report = Graph().parse(data=result.stdout, format="turtle")
+    assert "Does not conform." in result.stderr
+    (node,) = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms) == Literal(False)
+    assert set(report.objects(None, SH.focusNode)) == {V.ID.ghost}
+
+
+def test_validate_unreadable_input_exits_2(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.trig"
+    bad.write_text("<a> <b> { \n")
+    result = cli("validate", str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:" in result.stderr and "Traceback" not in result.output
+    assert cli("validate", str(tmp_path / "missing.ttl")).exit_code == 2
+
+
+def test_query_select_as_table_json_and_csv(cli) -> None:
+    query = "SELECT ?label WHERE { mcfid:jiuzhou rdfs:label ?label } ORDER BY ?label"
+    table = cli("query", query)
+    assert table.exit_code == 0, table.output
+    assert "Sichuan Jiuzhou Electric Group" in table.output and "四川九洲电器集团" in table.output
+    as_json = json.loads(cli("query", query, "--format", "json").stdout)
+    assert [b["label"]["value"] for b in as_json["results"]["bindings"]] == ["Sichuan Jiuzhou Electric Group", "四川九洲电器集团"]
+    rows = list(csv.reader(io.StringIO(cli("query", query, "--format", "csv").stdout)))
+    assert rows[0] == ["label"] and len(rows) == 3
+
+
+def test_query_sees_inferred_triples_and_named_graphs(cli, tmp_path: Path) -> None:
+    rq = tmp_path / "where.rq"
+    rq.write_text("SELECT ?g WHERE { GRAPH ?g { mcfid:c919 mcf:hasTierOneSupplier mcfid:jiuzhou } }")
+    result = cli("query", "--file", str(rq), "--format", "tsv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["?g", f"<{V.inferred_graph}>"]
+
+
+def test_query_construct_prints_turtle(cli) -> None:
+    result = cli("query", "CONSTRUCT { mcfid:jiuzhou ?p ?o } WHERE { mcfid:jiuzhou ?p ?o }")
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    assert (V.ID.jiuzhou, V.MCF.tierOneSupplierFor, V.ID.c919) in graph
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("SELECT ?s WHERE { ?s ?p }", "malformed SPARQL"),
+        ("SELECT ?s WHERE { ?s nope:p ?o }", "Unknown namespace prefix"),
+        ("SELECT ?s FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM / FROM NAMED are not allowed"),
+        ("SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE is not allowed"),
+        ("LOAD <file:///etc/passwd>", "read-only"),
+    ],
+)
+def test_bad_or_unsafe_query_exits_2_with_a_message(cli, query: str, message: str) -> None:
+    result = cli("query", query)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_export_to_file_and_stdout(cli, tmp_path: Path) -> None:
+    out = tmp_path / "kg.trig"
+    assert cli("export", "--format", "trig", "--out", str(out)).exit_code == 0
+    ds = Dataset().parse(out, format="trig")
+    assert (V.ID.jiuzhou, V.MCF.tierOneSupplierFor, V.ID.c919) in ds.graph(V.GRAPH["article/p1/s1"])
+    result = cli("export", "--format", "nt")
+    assert result.exit_code == 0
+    assert (V.ID.c919, V.MCF.hasTierOneSupplier, V.ID.jiuzhou) in Graph().parse(data=result.stdout, format="nt")
+    assert cli("export", "--format", "yaml").exit_code == 2
+
+
+def test_real_console_script_builds(pipeline_env: dict[str, str], tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "mcfkg"
+    dist = tmp_path / "script-dist"
+    done = subprocess.run(
+        [str(script), "build", "--dist", str(dist)],
+        env={**pipeline_env, "PATH": str(script.parent), "COLUMNS": "200"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert DIST_FILES <= {p.name for p in dist.iterdir()}

@@ -1,0 +1,116 @@
+"""Exports: every format parses back to what was exported; dist/ is complete or untouched; VoID counts are right."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import DCAT, RDF, VOID, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+
+from mcfkg import export as export_module
+from mcfkg.build import load_and_reason, load_context
+from mcfkg.config import Settings
+from mcfkg.export import FORMATS, export, write_dist
+from mcfkg.graph import load_dataset, union_graph
+from mcfkg.vocab import Vocab
+
+V = Vocab()
+PARSERS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld"}
+
+
+@pytest.fixture
+def ds(pipeline_settings: Settings) -> Dataset:
+    """The reasoned fixture plus a graph of awkward values: blank nodes, datatypes, quotes, newlines, Chinese."""
+    ds = load_and_reason(pipeline_settings)
+    extra = ds.graph(V.GRAPH["extra"])
+    note = BNode()
+    extra.add((V.ID.jiuzhou, V.MCF.note, note))
+    extra.add((note, V.MCF.text, Literal('says "Sichan"\nnot Sichuan', lang="en")))
+    extra.add((note, V.MCF["count"], Literal(20, datatype=XSD.integer)))
+    extra.add((note, V.MCF.amount, Literal("2493000000.0", datatype=XSD.decimal)))
+    extra.add((note, V.MCF.on, Literal("2016-01-01", datatype=XSD.date)))
+    extra.add((V.ID.mianyang, V.MCF.name, Literal("绵阳", lang="zh")))
+    return ds
+
+
+@pytest.mark.parametrize("fmt", [name for name, spec in FORMATS.items() if spec.quads])
+def test_quad_formats_round_trip_graph_by_graph(ds: Dataset, fmt: str) -> None:
+    back = Dataset()
+    back.parse(data=export(ds, fmt), format=PARSERS[fmt])
+    expected = {g.identifier: g for g in ds.graphs() if len(g)}
+    got = {g.identifier: g for g in back.graphs() if len(g)}
+    assert set(got) == set(expected)
+    for name, graph in expected.items():
+        assert isomorphic(got[name], graph), f"graph {name} changed in {fmt}"
+
+
+@pytest.mark.parametrize("fmt", [name for name, spec in FORMATS.items() if not spec.quads])
+def test_single_graph_formats_round_trip_the_union(ds: Dataset, pipeline_settings: Settings, fmt: str) -> None:
+    data = export(ds, fmt, load_context(pipeline_settings))
+    back = Graph().parse(data=data, format=PARSERS[fmt])
+    assert to_isomorphic(back) == to_isomorphic(union_graph(ds))
+
+
+def test_jsonld_is_compact_with_the_context_inline(ds: Dataset, pipeline_settings: Settings) -> None:
+    context = load_context(pipeline_settings)
+    document = json.loads(export(ds, "jsonld", context))
+    assert document["@context"] == context  # an object, not a URL a reader would have to fetch
+    assert any(node.get("label") for node in document["@graph"])  # terms of the context are used
+
+
+def test_unknown_format_lists_the_known_ones(ds: Dataset) -> None:
+    with pytest.raises(ValueError, match="unknown export format 'yaml'.*turtle"):
+        export(ds, "yaml")
+
+
+def test_write_dist_writes_every_file_and_each_parses(ds: Dataset, pipeline_settings: Settings, tmp_path: Path) -> None:
+    dist = tmp_path / "out" / "dist"
+    written = write_dist(ds, dist, load_context(pipeline_settings), V)
+    assert {p.name for p in written} == {
+        "mcfkg.trig", "mcfkg.nq", "mcfkg.ttl", "mcfkg.nt", "mcfkg.rdf", "mcfkg.jsonld", "void.ttl", "context.jsonld"
+    }
+    # the JSON-LD dump loads through the safe loader, which refuses any context reference
+    assert to_isomorphic(union_graph(load_dataset([dist / "mcfkg.jsonld"]))) == to_isomorphic(union_graph(ds))
+    assert [p.name for p in dist.parent.iterdir()] == ["dist"]  # no staging directory left behind
+
+
+def test_failed_write_leaves_the_previous_dist_intact(ds: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dist = tmp_path / "out" / "dist"
+    dist.mkdir(parents=True)
+    (dist / "mcfkg.ttl").write_text("previous build\n")
+    broken = dict(FORMATS, xml=export_module.Format("no-such-serializer", "mcfkg.rdf", "application/rdf+xml"))
+    monkeypatch.setattr(export_module, "FORMATS", broken)
+    with pytest.raises(Exception, match="no-such-serializer"):
+        write_dist(ds, dist, None, V)
+    assert [p.name for p in dist.iterdir()] == ["mcfkg.ttl"]
+    assert (dist / "mcfkg.ttl").read_text() == "previous build\n"
+    assert [p.name for p in dist.parent.iterdir()] == ["dist"]
+
+
+def test_void_counts_match_the_data(ds: Dataset, tmp_path: Path) -> None:
+    write_dist(ds, tmp_path / "dist", None, V)
+    void = Graph().parse(tmp_path / "dist" / "void.ttl")
+    dataset = URIRef(V.base + "dataset")
+    union = union_graph(ds)
+
+    def number(node, prop) -> int:
+        return int(void.value(node, prop))
+
+    assert (dataset, RDF.type, VOID.Dataset) in void
+    assert number(dataset, VOID.triples) == len(union)
+    assert number(dataset, VOID.properties) == len(set(union.predicates()))
+    assert number(dataset, VOID.distinctSubjects) == len(set(union.subjects()))
+    assert void.value(dataset, VOID.sparqlEndpoint) == URIRef(V.base + "sparql")
+    assert str(void.value(dataset, VOID.uriSpace)) == str(V.ID)
+    enterprise = next(p for p in void.objects(dataset, VOID.classPartition) if void.value(p, VOID["class"]) == V.MCF.Enterprise)
+    assert number(enterprise, VOID.entities) == 1
+    dumps = set(void.objects(dataset, VOID.dataDump))
+    assert len(dumps) == len(FORMATS) and all(void.value(d, DCAT.mediaType) for d in dumps)
+    assert number(V.inferred_graph, VOID.triples) == len(ds.graph(V.inferred_graph))
+    assert number(V.GRAPH["article/p1/s1"], VOID.triples) == len(ds.graph(V.GRAPH["article/p1/s1"]))
+    asserted, inferred = URIRef(f"{dataset}/asserted"), URIRef(f"{dataset}/inferred")
+    assert (inferred, VOID.subset, V.inferred_graph) in void
+    assert (asserted, VOID.subset, V.ontology_graph) in void
+    assert number(asserted, VOID.triples) + number(inferred, VOID.triples) == sum(len(g) for g in ds.graphs())

@@ -1,0 +1,203 @@
+"""`mcfkg link` against a real SPARQL server on 127.0.0.1 loaded with a Wikidata-shaped extract."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from live_mcfkg import MCFKG, free_port, mcfkg_serve
+from rdflib import OWL, RDF, VOID, Dataset, URIRef
+from typer.testing import CliRunner
+
+from mcfkg.cli import app
+from mcfkg.link.void import linksets
+from mcfkg.vocab import Vocab
+
+EXTRACT = Path(__file__).parent / "data" / "wikidata-extract.ttl"
+WD = "http://www.wikidata.org/entity/"
+ONTOLOGY = """@prefix mcf: <https://w3id.org/mcfkg/def/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/mcfkg/def/> a owl:Ontology .
+mcf:Place a owl:Class .
+mcf:City a owl:Class ; rdfs:subClassOf mcf:Place .
+mcf:Province a owl:Class ; rdfs:subClassOf mcf:Place .
+mcf:Country a owl:Class ; rdfs:subClassOf mcf:Place .
+mcf:GovernmentAgency a owl:Class .
+mcf:Aircraft a owl:Class .
+mcf:Award a owl:Class .
+"""
+PREFIXES = """@prefix mcf: <https://w3id.org/mcfkg/def/> .
+@prefix mcfid: <https://w3id.org/mcfkg/id/> .
+@prefix mcfg: <https://w3id.org/mcfkg/graph/> .
+@prefix wd: <http://www.wikidata.org/entity/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+ENTITIES = """GRAPH mcfg:test {
+  mcfid:china a mcf:Country ; rdfs:label "People's Republic of China"@en, "中华人民共和国"@zh .
+  mcfid:sichuan a mcf:Province ; rdfs:label "Sichuan"@en, "四川省"@zh ; mcf:locatedIn mcfid:china .
+  mcfid:mianyang a mcf:City ; rdfs:label "Mianyang"@en, "绵阳市"@zh ; mcf:locatedIn mcfid:sichuan .
+  mcfid:ndrc a mcf:GovernmentAgency ; rdfs:label "National Development and Reform Commission"@en .
+  mcfid:c919 a mcf:Aircraft ; rdfs:label "C919"@en .
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def wikidata() -> Iterator[str]:
+    """The stand-in Wikidata: `mcfkg serve --data tests/data/wikidata-extract.ttl` on 127.0.0.1."""
+    with mcfkg_serve(EXTRACT) as url:
+        yield url
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An ontology and a data directory of our own, so these tests do not depend on data/."""
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "ontology" / "mcf.ttl").write_text(ONTOLOGY, encoding="utf-8")
+    monkeypatch.setenv("MCFKG_ONTOLOGY_DIR", str(tmp_path / "ontology"))
+    monkeypatch.setenv("MCFKG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "250")  # rich tables on one line per row
+    return tmp_path
+
+
+def _write_data(project: Path, links: str) -> None:
+    text = PREFIXES + ENTITIES + "GRAPH mcfg:links {\n" + links + "\n}\n"
+    (project / "data" / "test.trig").write_text(text, encoding="utf-8")
+
+
+def _run(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def test_propose_finds_the_city_and_ranks_the_namesake_town_lower(wikidata: str, project: Path) -> None:
+    _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
+    review = project / "review.csv"
+    result = _run("link", "propose", "--endpoint", wikidata, "--out", str(review))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(review.open(encoding="utf-8")))
+    mianyang = [r for r in rows if r["entity"].endswith("/mianyang")]
+    assert [r["candidate"] for r in mianyang][:2] == [WD + "Q990000001", WD + "Q990000002"]
+    best, town = mianyang[0], mianyang[1]
+    assert float(best["score"]) > float(town["score"])
+    assert (best["type_ok"], best["place_ok"]) == ("yes", "yes")
+    assert (town["type_ok"], town["place_ok"]) == ("no", "no")
+    assert best["predicate"] == "owl:sameAs" and town["predicate"] == "skos:closeMatch"
+    assert all(r["decision"] == "" for r in rows)
+    # Entities linked already are not proposed; the redirect never is.
+    assert not any(r["entity"].endswith(("/sichuan", "/china")) for r in rows)
+    assert not any(r["candidate"].endswith("Q990000099") for r in rows)
+    # English and Chinese labels both find candidates: the agency by its English name.
+    ndrc = [r for r in rows if r["entity"].endswith("/ndrc")]
+    assert ndrc[0]["candidate"] == WD + "Q990000020" and ndrc[0]["type_ok"] == "yes"
+
+
+def test_accept_turns_accepted_rows_into_links_with_provenance(wikidata: str, project: Path) -> None:
+    _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
+    review = project / "review.csv"
+    assert _run("link", "propose", "--endpoint", wikidata, "--out", str(review)).exit_code == 0
+    rows = list(csv.DictReader(review.open(encoding="utf-8")))
+    for row in rows:
+        row["decision"] = "accept" if row["candidate"].endswith("Q990000001") else "reject"
+    with review.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    links = project / "data" / "links.trig"
+    result = _run("link", "accept", str(review), "--links", str(links), "--endpoint", wikidata)
+    assert result.exit_code == 0, result.output
+    ds = Dataset()
+    ds.parse(links, format="trig")
+    graph = ds.graph(URIRef("https://w3id.org/mcfkg/graph/links"))
+    mianyang, item = URIRef("https://w3id.org/mcfkg/id/mianyang"), URIRef(WD + "Q990000001")
+    assert (mianyang, OWL.sameAs, item) in graph
+    record = graph.value(predicate=RDF.object, object=item)
+    assert graph.value(record, RDF.subject) == mianyang
+    prov = "http://www.w3.org/ns/prov#"
+    assert str(graph.value(record, URIRef(prov + "wasDerivedFrom"))) == "https://www.wikidata.org/wiki/Q990000001"
+    assert graph.value(record, URIRef(prov + "generatedAtTime")) is not None
+    assert graph.value(record, URIRef(prov + "wasAttributedTo")) is not None
+    # Accepting again adds nothing; the rejected town never became a link.
+    again = _run("link", "accept", str(review), "--links", str(links), "--endpoint", wikidata)
+    assert "0 link(s) added" in again.output
+    assert (None, None, URIRef(WD + "Q990000002")) not in graph
+
+
+def test_accept_rejects_a_misspelt_decision(project: Path) -> None:
+    _write_data(project, "")
+    review = project / "review.csv"
+    review.write_text("entity,candidate,predicate,decision\n"
+                      f"https://w3id.org/mcfkg/id/mianyang,{WD}Q990000001,owl:sameAs,acept\n", encoding="utf-8")
+    result = _run("link", "accept", str(review), "--links", str(project / "links.trig"))
+    assert result.exit_code == 2
+    assert "review.csv:2" in result.output and "acept" in result.output
+    assert not (project / "links.trig").exists()
+
+
+def test_verify_flags_wrong_link_redirect_and_type_mismatch(wikidata: str, project: Path) -> None:
+    _write_data(project, """
+      mcfid:sichuan owl:sameAs wd:Q19770 .
+      mcfid:china owl:sameAs wd:Q148 .
+      mcfid:c919 owl:sameAs wd:Q990000020 .
+      mcfid:ndrc skos:exactMatch wd:Q990000098 .
+      mcfid:mianyang owl:sameAs wd:Q990000002 .
+    """)
+    result = _run("link", "verify", "--endpoint", wikidata)
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if "problem" in line]
+    assert any("c919" in line and "label" in line for line in lines), result.output
+    assert any("ndrc" in line and "redirect" in line and "Q990000020" in line for line in lines), result.output
+    assert any("mianyang" in line and "type" in line for line in lines), result.output
+    assert not any("sichuan" in line or "china" in line for line in lines), result.output
+    assert "5 link(s), 4 problem(s)" in result.output  # c919: label and type
+
+
+def test_verify_passes_good_links_and_reports_unchecked_targets(wikidata: str, project: Path) -> None:
+    _write_data(project, """
+      mcfid:sichuan owl:sameAs wd:Q19770 ; owl:sameAs <https://sws.geonames.org/1794299/> .
+      mcfid:mianyang skos:exactMatch wd:Q990000001 .
+    """)
+    result = _run("link", "verify", "--endpoint", wikidata)
+    assert result.exit_code == 0, result.output
+    assert "not checked" in result.output and "no geonames endpoint" in result.output
+    assert "0 problem(s)" in result.output
+
+
+def test_offline_endpoint_fails_with_a_message_not_a_traceback(project: Path) -> None:
+    _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 .")
+    closed = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+    env = {**os.environ, "MCFKG_LINK_ENDPOINT": closed, "MCFKG_LINK_TIMEOUT_S": "3"}
+    for command in (["verify"], ["propose", "--out", str(project / "r.csv")]):
+        proc = subprocess.run([MCFKG, "link", *command], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 3, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert "Cannot reach SPARQL endpoint" in proc.stderr and closed in proc.stderr
+
+
+def test_void_linksets_count_links_per_target_and_predicate() -> None:
+    ds = Dataset()
+    ds.parse(data=PREFIXES + """GRAPH mcfg:links {
+      mcfid:sichuan owl:sameAs wd:Q19770, <https://sws.geonames.org/1794299/> .
+      mcfid:china owl:sameAs wd:Q148 .
+      mcfid:western-region skos:closeMatch wd:Q1 .
+    }""", format="trig")
+    vocab = Vocab()
+    graph = ds.graph(vocab.GRAPH["links"])
+    void = linksets(graph, URIRef(vocab.base + "dataset"), vocab)
+    counts = {
+        (str(void.value(ls, VOID.objectsTarget)), str(void.value(ls, VOID.linkPredicate))): int(void.value(ls, VOID.triples))
+        for ls in void.subjects(RDF.type, VOID.Linkset)
+    }
+    assert counts == {
+        ("http://www.wikidata.org/", str(OWL.sameAs)): 2,
+        ("http://www.wikidata.org/", "http://www.w3.org/2004/02/skos/core#closeMatch"): 1,
+        ("https://sws.geonames.org/", str(OWL.sameAs)): 1,
+    }

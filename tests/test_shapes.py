@@ -1,0 +1,148 @@
+"""The SHACL shapes: the shipped data conforms, and each kind of corruption is caught.
+
+Each file in ``tests/data/shapes/`` corrupts one thing of an otherwise valid graph
+(``base.ttl``); the test checks the violation is reported on the expected focus node and
+path with the expected message, and that nothing else is reported. The data is validated
+with the ontology merged in, as the build validates the union of all graphs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import RDF, RDFS, SH, Graph, Namespace, URIRef
+from rdflib.term import Node
+
+from mcfkg.build import load_and_reason
+from mcfkg.config import Settings
+from mcfkg.graph import union_graph
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "data" / "shapes"
+SHAPES = ROOT / "ontology" / "shapes.ttl"
+ONTOLOGY = ROOT / "ontology" / "mcf.ttl"
+
+MCF = Namespace("https://w3id.org/mcfkg/def/")
+ID = Namespace("https://w3id.org/mcfkg/id/")
+GRAPH = Namespace("https://w3id.org/mcfkg/graph/")
+SDO = Namespace("https://schema.org/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+# fixture -> (focus node, result path or None for node-level constraints, start of the message)
+CAUGHT: dict[str, tuple[URIRef, URIRef | None, str]] = {
+    "amount-as-text.ttl": (ID["test-amount"], SDO.value, "schema:value must be an xsd:decimal number"),
+    "negative-amount.ttl": (ID["test-amount"], SDO.value, "A monetary amount must not be negative."),
+    "missing-currency.ttl": (ID["test-amount"], SDO.currency, "A monetary amount needs exactly one schema:currency"),
+    "rmb-currency.ttl": (ID["test-amount"], SDO.currency, "schema:currency must be an ISO 4217 code"),
+    "missing-label.ttl": (ID["test-enterprise"], RDFS.label, "Missing label"),
+    "duplicate-english-label.ttl": (ID["test-award"], RDFS.label, "More than one rdfs:label in the same language"),
+    "wrong-class-approver.ttl": (ID["test-plan"], MCF.approvedBy, "An implementation plan must be approved by an organisation"),
+    "fact-graph-without-provenance.ttl": (
+        GRAPH["test-orphan"],
+        PROV.wasDerivedFrom,
+        "A fact graph must be derived from exactly one passage",
+    ),
+    "count-as-decimal.ttl": (ID["test-patents"], MCF.statedCount, "A stated count must be an xsd:integer."),
+    "negative-count.ttl": (ID["test-patents"], MCF.statedCount, "A stated count must not be negative."),
+    "listed-fewer-than-stated.ttl": (ID["test-models"], None, "The source lists 3 members but states a count of 4"),
+    "supplier-without-direct-link.ttl": (
+        ID["test-supply"],
+        None,
+        "A tier-1 supplier relationship must be matched by the direct statement",
+    ),
+    "excerpt-whole-sentence.ttl": (ID["test-doc/p1/s2"], MCF.excerpt, "An excerpt is at most one short phrase"),
+    "locator-mismatch.ttl": (
+        ID["test-doc/p9/s9"],
+        None,
+        "The passage IRI does not match its locator: expected https://w3id.org/mcfkg/id/test-doc/p2/s3",
+    ),
+    "passage-without-facts.ttl": (ID["test-doc/p1/s3"], None, "No fact graph is derived from this passage"),
+    "guessed-date.ttl": (ID["test-doc"], None, "The source does not state its date"),
+    "lower-bound-without-bound.ttl": (ID["test-sectors"], MCF.bound, "A lower bound (schema:minValue) needs exactly one mcf:bound"),
+    "grant-with-two-amounts.ttl": (ID["test-grant"], MCF.amount, "Too many values: at most 1 allowed here"),
+    "outnumbers-outside-province.ttl": (
+        ID["test-platforms"],
+        None,
+        "The count is said to outnumber other cities in https://w3id.org/mcfkg/id/test-province",
+    ),
+}
+# Fixtures that look suspicious but are valid.
+ACCEPTED = ["base.ttl", "aliased-grant-amount.ttl"]
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return Graph().parse(SHAPES)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ONTOLOGY)
+
+
+def results(data: Graph, shapes: Graph) -> tuple[bool, set[tuple[Node, Node | None, str]]]:
+    """Validate as the build does; return conformance and the (focus, path, message) of each result."""
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    found = {
+        (report.value(r, SH.focusNode), report.value(r, SH.resultPath), str(report.value(r, SH.resultMessage)))
+        for r in report.subjects(SH.resultSeverity, None)
+    }
+    return conforms, found
+
+
+def fixture_graph(name: str, ontology: Graph) -> Graph:
+    data = Graph().parse(FIXTURES / "base.ttl")
+    data += ontology
+    return data.parse(FIXTURES / name) if name != "base.ttl" else data
+
+
+def test_every_fixture_has_an_expectation() -> None:
+    assert sorted(p.name for p in FIXTURES.glob("*.ttl")) == sorted([*CAUGHT, *ACCEPTED])
+
+
+@pytest.mark.parametrize("name", sorted(CAUGHT))
+def test_corruption_is_caught(name: str, shapes: Graph, ontology: Graph) -> None:
+    focus, path, message = CAUGHT[name]
+    conforms, found = results(fixture_graph(name, ontology), shapes)
+    assert not conforms
+    assert any(f == focus and p == path and m.startswith(message) for f, p, m in found), found
+    assert {f for f, _, _ in found} == {focus}, "the fixture corrupts one thing; nothing else may be reported"
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_valid_fixture_conforms(name: str, shapes: Graph, ontology: Graph) -> None:
+    conforms, found = results(fixture_graph(name, ontology), shapes)
+    assert conforms, found
+
+
+def test_every_constraint_has_a_message(shapes: Graph) -> None:
+    constrained = set(shapes.objects(None, SH.property)) | set(shapes.objects(None, SH.sparql))
+    constrained |= {s for s in shapes.subjects(SH.xone, None)}
+    constrained |= set(shapes.objects(None, SH.propertyValidator))
+    missing = [node for node in constrained if shapes.value(node, SH.message) is None]
+    assert constrained and not missing
+
+
+@pytest.fixture(scope="module")
+def reasoned_union() -> Graph:
+    return union_graph(load_and_reason(Settings()))
+
+
+def test_shipped_data_conforms(reasoned_union: Graph, shapes: Graph) -> None:
+    conforms, found = results(reasoned_union, shapes)
+    assert conforms, sorted(found, key=str)[:20]
+
+
+def test_every_class_used_in_the_data_has_a_shape(reasoned_union: Graph, shapes: Graph) -> None:
+    targets = set(shapes.objects(None, SH.targetClass))
+    used = {
+        cls
+        for cls in reasoned_union.objects(None, RDF.type)
+        if isinstance(cls, URIRef) and str(cls).startswith(str(MCF))
+    }
+    unshaped = [
+        cls for cls in used if not targets & set(reasoned_union.transitive_objects(cls, RDFS.subClassOf))
+    ]
+    assert used and not unshaped, unshaped

@@ -1,0 +1,94 @@
+"""The Store API as the pages, graph store and linker use it, on the Oxigraph implementation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from mcfkg.config import Settings
+from mcfkg.store import (
+    InvalidRdf,
+    NotAcceptable,
+    OxigraphStore,
+    QueryDataset,
+    QueryError,
+    QueryTimeout,
+    ResultFormats,
+    UnsafeOperation,
+)
+
+LIBRARY = Path(__file__).parent / "data" / "http" / "library.trig"
+EX = "http://example.org/"
+TURTLE = "text/turtle"
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = OxigraphStore(Settings(query_timeout_s=2.0, query_workers=1), [(LIBRARY, None)])
+    yield s
+    s.close()
+
+
+def test_select_gives_rdflib_terms(store) -> None:
+    result = store.select(f"SELECT ?label WHERE {{ <{EX}dune> <http://www.w3.org/2000/01/rdf-schema#label> ?label }} "
+                          "ORDER BY ?label")
+    assert result.variables == ["label"]
+    assert [row["label"] for row in result.rows] == [Literal("Dune", lang="en"), Literal("沙丘", lang="zh")]
+
+
+def test_query_serialises_in_the_format_for_its_kind(store) -> None:
+    formats = ResultFormats(solutions="text/csv", boolean="application/sparql-results+xml", graph=TURTLE)
+    assert store.query(f"SELECT ?b WHERE {{ ?b a <{EX}Book> }} ORDER BY ?b", formats).body == \
+        b"b\r\nhttp://example.org/dune\r\nhttp://example.org/emma\r\n"
+    assert b"<boolean>true</boolean>" in store.query("ASK {}", formats).body
+    assert store.query(f"CONSTRUCT WHERE {{ <{EX}emma> a ?t }}", formats).media_type == TURTLE
+    with pytest.raises(NotAcceptable):
+        store.query("ASK {}", "text/csv")
+
+
+def test_dataset_union_or_protocol_graphs(store) -> None:
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?b a <{EX}Book> }}"
+    union = store.select(count).rows[0]["n"]
+    assert union == Literal(2)
+    only_default = store.query(count, "application/sparql-results+json", QueryDataset(union_default_graph=False))
+    assert b'"value":"0"' in only_default.body
+    people = store.query(count, "application/sparql-results+json", QueryDataset((EX + "people",)))
+    assert b'"value":"0"' in people.body
+
+
+def test_errors_are_typed(store) -> None:
+    with pytest.raises(QueryError, match="error at 1:"):
+        store.select("SELECT * WHERE {")
+    with pytest.raises(UnsafeOperation):
+        store.select("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    with pytest.raises(QueryTimeout):
+        store.select("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . "
+                     "?p ?q ?r . ?s ?t ?u . ?v ?w ?x }")
+    assert store.query("ASK {}", "application/sparql-results+json").kind == "boolean"  # a new worker took over
+
+
+def test_writes_are_seen_by_the_next_read(store) -> None:
+    assert store.load(f"<{EX}a> <{EX}b> <{EX}c> .".encode(), "application/n-triples", EX + "scratch", replace=False)
+    assert EX + "scratch" in store.graph_names()
+    assert b"<http://example.org/c>" in store.dump(EX + "scratch", "application/n-triples")
+    assert not store.load(f"<{EX}a> <{EX}b> <{EX}d> .".encode(), "application/n-triples", EX + "scratch", replace=True)
+    assert store.dump(EX + "scratch", "application/n-triples").count(b"\n") == 1
+    with pytest.raises(InvalidRdf):
+        store.load(b"<a> <b> .", TURTLE, EX + "scratch", replace=True)
+    assert store.dump(EX + "scratch", "application/n-triples").count(b"\n") == 1  # unchanged
+    store.update(f"INSERT DATA {{ GRAPH <{EX}scratch> {{ <{EX}a> <{EX}b> <{EX}e> }} }}")
+    assert store.dump(EX + "scratch", "application/n-triples").count(b"\n") == 2
+    assert store.drop(EX + "scratch") and not store.drop(EX + "scratch")
+    with pytest.raises(KeyError):
+        store.dump(EX + "scratch", TURTLE)
+
+
+def test_update_with_protocol_using_graphs(store) -> None:
+    update = f"INSERT {{ GRAPH <{EX}copy> {{ ?b a <{EX}Copied> }} }} WHERE {{ ?b a <{EX}Book> }}"
+    store.update(update, QueryDataset((EX + "people",)))
+    assert EX + "copy" not in store.graph_names()
+    store.update(update, QueryDataset((EX + "books",)))
+    assert len(store.select(f"SELECT ?b WHERE {{ GRAPH <{EX}copy> {{ ?b a <{EX}Copied> }} }}").rows) == 2
+    store.drop(EX + "copy")

@@ -3,8 +3,9 @@
 Not a test: run it by hand, e.g. ``.venv/bin/python bench/endpoint.py --size 100k``. It builds a
 synthetic graph shaped like mcfkg's (bench/synthetic.py), serves the same N-Quads file with both
 servers on free ports of 127.0.0.1, runs the query mix (bench/query_mix.py) against the three side
-by side, then a closed-loop load test with concurrent clients, and prints a Markdown report that
-is also saved under bench/results/ (gitignored).
+by side, interleaved run by run so a busy shared machine slows all three alike, then a closed-loop
+load test with concurrent clients, and prints a Markdown report that is also saved under
+bench/results/ (gitignored).
 
 Every measurement includes producing SPARQL JSON results: the floor serialises in process, the
 servers answer an HTTP GET with ``Accept: application/sparql-results+json``.
@@ -61,19 +62,20 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def _enough(samples: list[float], repeat: int, budget: float) -> bool:
-    """``repeat`` runs, or at least 3 once a slow query has used its time budget."""
-    return len(samples) >= repeat or (len(samples) >= 3 and sum(samples) > budget)
+class Target:
+    """Something that answers a query with SPARQL JSON results: the floor or a server."""
 
+    name = "floor"
 
-def time_floor(store: ox.Store, query: str, repeat: int, budget: float) -> Timing:
-    """Query and serialise in process: what any server on this store must at least spend."""
-    samples: list[float] = []
-    while not _enough(samples, repeat, budget):
-        start = time.perf_counter()
-        body = store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
-        samples.append(time.perf_counter() - start)
-    return Timing(_median_ms(samples), _rows(body))
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    def run(self, query: str) -> bytes:
+        """Query and serialise in process: what any server on this store must at least spend."""
+        return self._store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+
+    def close(self) -> None:
+        pass
 
 
 def _free_port() -> int:
@@ -126,22 +128,61 @@ class Server:
         self._proc = None
 
 
-def time_http(server: Server, query: str, repeat: int, budget: float, timeout: float) -> Timing:
-    """GET the query up to ``repeat`` times on one keep-alive connection; a timeout restarts the server."""
-    samples: list[float] = []
-    with httpx.Client(timeout=timeout, headers={"Accept": JSON_RESULTS}) as client:
-        while not _enough(samples, repeat, budget):
+class HttpTarget(Target):
+    """A server, asked by HTTP GET on one keep-alive connection."""
+
+    def __init__(self, server: Server, timeout: float) -> None:
+        self.name, self._server, self.timeout = server.name, server, timeout
+        self._client = httpx.Client(timeout=timeout, headers={"Accept": JSON_RESULTS})
+
+    def run(self, query: str) -> bytes:
+        response = self._client.get(self._server.url, params={"query": query})
+        if response.status_code != 200:
+            raise RuntimeError(f"HTTP {response.status_code}")
+        return response.content
+
+    def abandon(self) -> None:
+        """After a timeout: restart the server, or the abandoned query would keep a core busy."""
+        self._client.close()
+        self._server.restart()
+        self._client = httpx.Client(timeout=self.timeout, headers={"Accept": JSON_RESULTS})
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def measure(targets: list[Target], query: str, repeat: int, budget: float) -> dict[str, Timing]:
+    """Run ``query`` on every target in turn, round after round, so all see the same machine load.
+
+    A target stops after ``repeat`` runs, or after 3 once it has spent ``budget`` seconds on the query;
+    a timeout or an error stops it at once.
+    """
+    samples: dict[str, list[float]] = {t.name: [] for t in targets}
+    bodies: dict[str, bytes] = {}
+    failed: dict[str, Timing] = {}
+
+    def enough(name: str) -> bool:
+        runs = samples[name]
+        return name in failed or len(runs) >= repeat or (len(runs) >= 3 and sum(runs) > budget)
+
+    while not all(enough(t.name) for t in targets):
+        for target in targets:
+            if enough(target.name):
+                continue
             start = time.perf_counter()
             try:
-                response = client.get(server.url, params={"query": query})
+                bodies[target.name] = target.run(query)
             except httpx.TimeoutException:
-                server.restart()  # the abandoned query would otherwise keep a core busy
-                return Timing(None, None, f"> {timeout:g} s")
-            samples.append(time.perf_counter() - start)
-            if response.status_code != 200:
-                return Timing(None, None, f"HTTP {response.status_code}")
-            body = response.content
-    return Timing(_median_ms(samples), _rows(body))
+                assert isinstance(target, HttpTarget)
+                target.abandon()
+                failed[target.name] = Timing(None, None, f"> {target.timeout:g} s")
+                continue
+            except (RuntimeError, httpx.HTTPError) as exc:
+                failed[target.name] = Timing(None, None, str(exc))
+                continue
+            samples[target.name].append(time.perf_counter() - start)
+    return {t.name: failed.get(t.name) or Timing(_median_ms(samples[t.name]), _rows(bodies[t.name]))
+            for t in targets}
 
 
 async def _load(url: str, query: str, clients: int, seconds: float) -> dict[str, float]:
@@ -265,13 +306,10 @@ def main(argv: list[str] | None = None) -> str:
             "command": "`" + " ".join(["python bench/endpoint.py", *(argv if argv is not None else sys.argv[1:])]) + "`",
             "machine": f"{os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.2f}",
             "versions": ", ".join(f"{p} {version(p)}" for p in ("pyoxigraph", "rdflib", "fastapi", "uvicorn", "rdflib-endpoint")),
-            "method": f"median of {args.repeat} runs (3+ for queries past {args.budget:g} s in total); HTTP GET with Accept {JSON_RESULTS}; timeout {args.timeout:g} s",
+            "method": f"median of {args.repeat} runs, targets interleaved run by run (3+ runs for a query past {args.budget:g} s in total); HTTP GET with Accept {JSON_RESULTS}; timeout {args.timeout:g} s",
         }
         floor = ox.Store()
         floor.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-        results: dict[str, dict[str, Timing]] = {"floor": {n: time_floor(floor, q, args.repeat, args.budget)
-                                                         for n, q in mix.items()}}
-        overhead = {"floor": time_floor(floor, TRIVIAL, args.repeat, args.budget)}
         commands = {
             "mcfkg": (lambda port: [str(bin_dir / "mcfkg"), "serve", "--host", "127.0.0.1", "--port", str(port),
                                     "--data", str(data)], "/sparql"),
@@ -279,18 +317,22 @@ def main(argv: list[str] | None = None) -> str:
                                               "--host", "127.0.0.1", "--port", str(port)], "/"),
         }
         servers = [Server(name, *commands[name], Path(tmp), args.load_timeout) for name in args.servers.split(",") if name]
+        targets: list[Target] = [Target(floor)]
         load: dict[str, dict[str, float]] = {}
         try:
             for server in servers:
                 server.start()
                 meta[f"{server.name} start-up (load + ready)"] = f"{server.load_s:.1f} s"
-                results[server.name] = {n: time_http(server, q, args.repeat, args.budget, args.timeout)
-                                       for n, q in mix.items()}
-                overhead[server.name] = time_http(server, TRIVIAL, args.repeat, args.budget, args.timeout)
-                if args.clients:
+                targets.append(HttpTarget(server, args.timeout))
+            by_query = {n: measure(targets, q, args.repeat, args.budget) for n, q in mix.items()}
+            results = {t.name: {n: by_query[n][t.name] for n in mix} for t in targets}
+            overhead = measure(targets, TRIVIAL, args.repeat, args.budget)
+            if args.clients:
+                for server in servers:
                     load[server.name] = asyncio.run(_load(server.url, mix["lookup by IRI"], args.clients, args.load_seconds))
-                server.stop()
         finally:
+            for target in targets:
+                target.close()
             for server in servers:
                 server.stop()
             for log in Path(tmp).glob("*.log"):

@@ -28,6 +28,16 @@ def test_source_files_lists_ontology_then_trig_in_name_order(pipeline_settings: 
     assert [f.name for f in files[1:]] == ["a-first.trig", "article.trig"]
 
 
+def test_source_files_skip_vendored_sources_and_notes(pipeline_settings: Settings) -> None:
+    """data/ also holds the source texts and READMEs; only the TriG files in data/ itself are RDF."""
+    (pipeline_settings.data_dir / "README.md").write_text("# notes\n")
+    (pipeline_settings.data_dir / "sources").mkdir()
+    (pipeline_settings.data_dir / "sources" / "article.txt").write_text("Plain text, not RDF.\n")
+    (pipeline_settings.data_dir / "sources" / "nested.trig").write_text("not even trig")
+    assert [f.name for f in source_files(pipeline_settings)[1:]] == ["article.trig"]
+    assert len(union_graph(_load(pipeline_settings)))  # loading them all does not trip over the other files
+
+
 def test_ontology_goes_to_its_graph_and_trig_keeps_its_graphs(pipeline_settings: Settings) -> None:
     ds = _load(pipeline_settings)
     names = {g.identifier for g in ds.graphs() if len(g)}

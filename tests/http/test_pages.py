@@ -77,6 +77,19 @@ def test_an_unknown_iri_is_404_in_every_representation(client: httpx.Client) -> 
     assert "Nothing is known" in client.get("/id/no-such-thing", headers={"Accept": HTML_ACCEPT}).text
     assert client.get("/def/NoSuchClass.ttl").status_code == 404
     assert client.get("/graph/no-such-graph").status_code == 404
+    # Characters no IRI may hold cannot name anything (and never reach a query).
+    assert client.get("/id/x%3E%20%3Fp%20%3Fo%20%7D%20%23").status_code == 404
+
+
+def test_head_answers_like_get_without_a_body(client: httpx.Client) -> None:
+    head = client.head(f"/{JIUZHOU}", headers={"Accept": "text/turtle"})
+    assert head.status_code == 200 and head.headers["content-type"].startswith("text/turtle") and not head.content
+    assert client.head("/id/no-such-thing").status_code == 404
+
+
+def test_the_ontology_iri_leads_to_its_documentation(client: httpx.Client) -> None:
+    page = client.get("/def/", headers={"Accept": HTML_ACCEPT}).text
+    assert '<a href="/ontology">Read the ontology' in html.unescape(page)
 
 
 def test_negotiation_at_the_iri_names_the_document_and_varies_on_accept(client: httpx.Client) -> None:
@@ -181,7 +194,9 @@ def search(client: httpx.Client, q: str) -> list[dict]:
 def test_search_finds_english_chinese_and_misspelled_names(client: httpx.Client) -> None:
     assert search(client, "Jiuzhou")[0]["href"] == f"/{JIUZHOU}"
     assert search(client, "九洲")[0]["href"] == f"/{JIUZHOU}"
-    first = search(client, "Miangyang")[0]
+    misspelt = search(client, "Miangyang")
+    first = misspelt[0]
+    assert all(hit["match"] != "fuzzy" for hit in misspelt), "no typo guesses when a name matched as written"
     assert (first["href"], first["matched"], first["matched_kind"], first["match"]) == (
         "/id/mianyang",
         "Miangyang",

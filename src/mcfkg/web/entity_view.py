@@ -74,6 +74,7 @@ class EntityPage:
     graph: dict[str, list[dict[str, object]]]
     query: str
     truncated: bool
+    is_ontology: bool = False
 
 
 class Presenter:
@@ -274,4 +275,5 @@ def entity_page(desc: Description, vocab: Vocab) -> EntityPage:
         graph=_graph_data(desc, presenter),
         query=desc.query,
         truncated=desc.truncated,
+        is_ontology=any(t.link is not None and t.link.iri == str(OWL.Ontology) for t in types),
     )

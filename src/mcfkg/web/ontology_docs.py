@@ -171,6 +171,11 @@ def _path(graph: Graph, node: Node, presenter: Presenter) -> str:
     return _show(graph, node, presenter)
 
 
+def _local_name(iri: URIRef) -> str:
+    """``AwardShape`` for ``…/shapes/AwardShape``: shapes have no labels and no prefix of ours."""
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
 def document_shapes(shapes: Graph, vocab: Vocab, labels: dict[URIRef, list[Literal]]) -> list[ShapeDoc]:
     """Every node shape: what it targets and, per property, each constraint in words."""
     presenter = Presenter(vocab, labels)
@@ -195,7 +200,7 @@ def document_shapes(shapes: Graph, vocab: Vocab, labels: dict[URIRef, list[Liter
             )
         for sparql in shapes.objects(shape, SH.sparql):
             rules.append(PropertyRule("SPARQL constraint", [], _text(shapes, sparql, SH.message, RDFS.comment)))
-        name = presenter.link(shape).text if isinstance(shape, URIRef) else "(unnamed shape)"
+        name = _local_name(shape) if isinstance(shape, URIRef) else "(unnamed shape)"
         docs.append(
             ShapeDoc(
                 name,

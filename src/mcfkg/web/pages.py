@@ -13,6 +13,8 @@ end in them.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
@@ -53,6 +55,15 @@ def split_suffix(path: str) -> tuple[str, str | None]:
     return path, None
 
 
+# Characters an IRI may not contain (RFC 3987); refusing them also keeps the path out of SPARQL syntax.
+_NOT_IN_IRIS = frozenset(' <>"{}|\\^`') | {chr(c) for c in range(0x20)} | {chr(0x7F)}
+
+
+def is_iri_path(path: str) -> bool:
+    """True when ``base + path`` can be an IRI at all (anything else cannot have been minted)."""
+    return not _NOT_IN_IRIS.intersection(path)
+
+
 def not_found(request: Request, iri: str, media_type: str) -> Response:
     message = f"Nothing is known about <{iri}>. Search for it at /search, or browse /dataset."
     if media_type == HTML:
@@ -72,13 +83,16 @@ def resource(request: Request, path: str) -> Response:
             return PlainTextResponse(f"{exc}. Or add a suffix: {', '.join(SUFFIXES)}.", status_code=406)
     vocab = vocab_of(request)
     iri = vocab.base + stem
+    if not is_iri_path(stem):
+        return not_found(request, iri, media_type)
     desc = describe(store_of(request), vocab, iri, settings_of(request).page_max_facts)
     if not desc.exists:
         return not_found(request, iri, media_type)
-    headers = {"Link": ", ".join(f'</{stem}{s}>; rel="alternate"; type="{m}"' for s, m in SUFFIXES.items())}
+    url = quote(stem, safe="/")  # header values are Latin-1; IRIs may hold any Unicode
+    headers = {"Link": ", ".join(f'</{url}{s}>; rel="alternate"; type="{m}"' for s, m in SUFFIXES.items())}
     if not suffixed:
         headers["Vary"] = "Accept"
-        headers["Content-Location"] = f"/{stem}{_SUFFIX_OF[media_type]}"
+        headers["Content-Location"] = f"/{url}{_SUFFIX_OF[media_type]}"
     if media_type == HTML:
         page = entity_page(desc, vocab)
         response = render(request, "entity.html", page=page, path=stem, formats=SUFFIXES)
@@ -87,16 +101,20 @@ def resource(request: Request, path: str) -> Response:
     return Response(serialise(desc.quads, media_type, vocab), media_type=media_type, headers=headers)
 
 
-@router.get("/id/{path:path}", summary="An entity, a document or a passage")
+@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="An entity, a document or a passage")
 def entity(request: Request, path: str) -> Response:
     return resource(request, f"id/{path}")
 
 
-@router.get("/def/{path:path}", summary="An ontology term (class or property), or the ontology")
+@router.api_route(
+    "/def/{path:path}", methods=["GET", "HEAD"], summary="An ontology term (class or property), or the ontology"
+)
 def term(request: Request, path: str) -> Response:
     return resource(request, f"def/{path}")
 
 
-@router.get("/graph/{path:path}", summary="A named graph: its statements and where they come from")
+@router.api_route(
+    "/graph/{path:path}", methods=["GET", "HEAD"], summary="A named graph: its statements and where they come from"
+)
 def named_graph(request: Request, path: str) -> Response:
     return resource(request, f"graph/{path}")

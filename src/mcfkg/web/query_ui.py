@@ -2,7 +2,8 @@
 
 The examples are the competency questions in ``queries/*.rq``; each file starts with
 ``# title:`` and ``# description:`` comment lines, which name it in the list. Without
-JavaScript the page still lists every example with links that run it.
+JavaScript the page still lists every example; choosing one fills a plain form that posts to
+``/sparql``.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ class Example:
     query: str
 
     @property
-    def results_href(self) -> str:
-        """The answer without JavaScript: the endpoint's CSV for this query."""
-        return "/sparql?" + urlencode({"query": self.query, "format": "csv"})
+    def href(self) -> str:
+        """This page with the example chosen: run at once with JavaScript, in the plain form without."""
+        return "/?" + urlencode({"example": self.name})
 
 
 def read_example(path: Path) -> Example:
@@ -56,9 +57,10 @@ def query_page(request: Request) -> HTMLResponse:
     listed = examples(settings_of(request).queries_dir)
     config = {
         "endpoint": "/sparql",
+        "base": vocab_of(request).base,
         "prefixes": prefixes(vocab_of(request)),
         "examples": [asdict(e) for e in listed],
     }
-    return render(
-        request, "query.html", examples=listed, ui_config=config, prefill=request.query_params.get("query", "")
-    )
+    chosen = next((e for e in listed if e.name == request.query_params.get("example")), None)
+    prefill = chosen.query if chosen else request.query_params.get("query", "")
+    return render(request, "query.html", examples=listed, ui_config=config, prefill=prefill)

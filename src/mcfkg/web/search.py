@@ -3,8 +3,9 @@
 Ranking, best first: an exact match of a whole label, then a label starting with the query,
 then the query as a whole word of a label, then as any part of it, then a fuzzy match
 (rapidfuzz, for typos such as "Mianyng"). Within a tier, preferred labels beat alternative
-ones, which beat hidden variants; then closer and shorter labels win. Each hit shows the
-label that matched, so a search for "Miangyang" explains why Mianyang came up.
+ones, which beat hidden variants; then closer and shorter labels win. Fuzzy hits are shown
+only when nothing matched as written. Each hit shows the label that matched, so a search
+for "Miangyang" explains why Mianyang came up.
 """
 
 from __future__ import annotations
@@ -104,6 +105,9 @@ def search(store: Store, vocab: Vocab, text: str, limit: int) -> list[Hit]:
         key = (tier, LABEL_KINDS.index(kind), -score, len(str(label)), str(subject))
         if subject not in best or key < best[subject][0]:
             best[subject] = (key, label, kind, tier, score)  # type: ignore[assignment]
+    # Typo matches help only when nothing matched as written ("Jiuzou"); otherwise they are noise.
+    if any(entry[3] < TIERS.index("fuzzy") for entry in best.values()):
+        best = {s: entry for s, entry in best.items() if entry[3] < TIERS.index("fuzzy")}
     presenter = Presenter(vocab, labels)
     hits = []
     for subject, (_, label, kind, tier, score) in sorted(best.items(), key=lambda item: item[1][0])[:limit]:

@@ -24,8 +24,21 @@
   });
   window.mcfkgYasgui = yasgui;
 
+  // YASGUI leaves its endpoint field and editor unnamed for screen readers.
+  function labelControls() {
+    root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (input) {
+      input.setAttribute("aria-label", "SPARQL endpoint");
+    });
+    root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (area) {
+      area.setAttribute("aria-label", "SPARQL query");
+    });
+  }
+  labelControls();
+  yasgui.on("tabSelect", function () { setTimeout(labelControls, 0); });
+  yasgui.on("tabAdd", function () { setTimeout(labelControls, 0); });
+
   // IRIs under our base open their page on this server, not at the canonical host.
-  var base = config.prefixes.mcf.replace(/def\/$/, "");
+  var base = config.base;
   function localiseLinks(yasr) {
     yasr.resultsEl.querySelectorAll("a[href^='" + base + "']").forEach(function (a) {
       a.setAttribute("href", "/" + a.getAttribute("href").slice(base.length));
@@ -42,18 +55,27 @@
 
   var byName = {};
   config.examples.forEach(function (e) { byName[e.name] = e; });
+  function run(name) {
+    var example = byName[name];
+    if (!example) return false;
+    document.querySelectorAll("a.example").forEach(function (a) {
+      a.classList.toggle("active", a.getAttribute("data-example") === name);
+    });
+    var tab = yasgui.getTab();
+    tab.setName(example.title.slice(0, 40));
+    tab.setQuery(example.query);
+    watch(tab);
+    tab.query();
+    return true;
+  }
   document.querySelectorAll("a.example").forEach(function (link) {
     link.addEventListener("click", function (event) {
-      var example = byName[link.getAttribute("data-example")];
-      if (!example) return;
-      event.preventDefault();
-      document.querySelectorAll("a.example.active").forEach(function (a) { a.classList.remove("active"); });
-      link.classList.add("active");
-      var tab = yasgui.getTab();
-      tab.setName(example.title.slice(0, 40));
-      tab.setQuery(example.query);
-      watch(tab);
-      tab.query();
+      if (run(link.getAttribute("data-example"))) {
+        event.preventDefault();
+        history.replaceState(null, "", link.getAttribute("href"));
+      }
     });
   });
+  var chosen = new URLSearchParams(window.location.search).get("example");
+  if (chosen) run(chosen);
 })();

@@ -9,7 +9,7 @@ run: install ui dist
 	$(BIN)/mcfkg serve
 
 test: install ui browser
-	$(BIN)/pytest
+	MCFKG_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 install: $(VENV)/.installed
 
@@ -30,9 +30,11 @@ src/mcfkg/web/static/vendor/.installed: package.json package-lock.json scripts/v
 dist: install
 	$(BIN)/mcfkg build
 
-# Browser tests drive Debian's Chromium; install it only where it is missing.
+# Browser tests drive Debian's Chromium (with a CJK font, so Chinese names render in screenshots);
+# install the packages only where they are missing.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-zenhei
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES))
 
 clean:
 	rm -rf $(VENV) dist node_modules src/mcfkg/web/static/vendor

@@ -170,6 +170,28 @@ def test_export_to_file_and_stdout(cli, tmp_path: Path) -> None:
     assert cli("export", "--format", "yaml").exit_code == 2
 
 
+def test_query_ask_and_select_to_tsv(cli) -> None:
+    ask = cli("query", "ASK { mcfid:jiuzhou mcf:tierOneSupplierFor mcfid:c919 }")
+    assert ask.exit_code == 0 and ask.stdout.strip() == "true"
+    tsv = cli("query", "SELECT ?o ?missing WHERE { mcfid:jiuzhou mcf:tierOneSupplierFor ?o }", "--format", "tsv")
+    assert tsv.stdout.splitlines() == ["?o\t?missing", f"<{V.ID.c919}>\t"]
+
+
+def test_a_wrong_setting_or_an_unwritable_output_is_one_line_not_a_traceback(
+    pipeline_env: dict[str, str], tmp_path: Path
+) -> None:
+    runner, env = CliRunner(), {**pipeline_env, "COLUMNS": "400"}
+    wrong = runner.invoke(app, ["build"], env={**env, "MCFKG_QUERY_WORKERS": "two"})
+    assert wrong.exit_code == 2, wrong.output
+    assert "MCFKG_QUERY_WORKERS='two'" in wrong.stderr and "whole number" in wrong.stderr
+    out = tmp_path / "no-such-dir" / "kg.nt"
+    unwritable = runner.invoke(app, ["export", "--format", "nt", "--out", str(out)], env=env)
+    assert unwritable.exit_code == 2, unwritable.output
+    assert f"cannot write {out}" in unwritable.stderr and "Traceback" not in unwritable.output
+    both = runner.invoke(app, ["query", "ASK {}", "--file", str(tmp_path / "q.rq")], env=env)
+    assert both.exit_code == 2 and "exactly one" in both.stderr
+
+
 def test_real_console_script_builds(pipeline_env: dict[str, str], tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "mcfkg"
     dist = tmp_path / "script-dist"

@@ -28,8 +28,7 @@ def shapes(pipeline_settings: Settings) -> Graph:
 
 def test_fixture_data_conforms(data: Graph, shapes: Graph) -> None:
     report = validate(data, shapes)
-    assert report.conforms, report.render()
-    assert report.results == []
+    assert report.conforms and report.results == [], report.results
 
 
 def _corrupt_amount_to_text(g: Graph) -> None:
@@ -73,12 +72,10 @@ def test_each_kind_of_violation_is_reported(data: Graph, shapes: Graph, corrupt,
     assert (focus_label, path, message, "Violation") in rows
     assert {(r.focus_label, r.path) for r in report.results} == {(focus_label, path)}  # nothing else is flagged
     assert (None, RDF.type, None) in report.graph  # the SHACL report graph is kept for --format turtle
-    rendered = report.render()
-    assert focus_label in rendered and path in rendered and message in rendered
     console = Console(record=True, width=200)
     console.print(report.as_table())
     table_text = console.export_text()
-    assert focus_label in table_text and message in table_text
+    assert focus_label in table_text and path in table_text and message in table_text
 
 
 def test_warnings_are_reported_but_do_not_break_conformance(data: Graph, shapes: Graph) -> None:

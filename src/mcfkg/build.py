@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from mcfkg.config import Settings
 from mcfkg.export import write_dist
@@ -61,7 +61,7 @@ def load_and_reason(settings: Settings, seconds: dict[str, float] | None = None)
     return ds
 
 
-def load_shapes(settings: Settings):
+def load_shapes(settings: Settings) -> Graph:
     """The SHACL shapes graph (``ontology/shapes.ttl``), rebased like the data."""
     return load_graph(settings.ontology_dir / "shapes.ttl", settings.base_iri)
 

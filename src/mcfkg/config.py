@@ -8,16 +8,41 @@ never literals scattered through the request path.
 from __future__ import annotations
 
 import os
+import types
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Union, get_args, get_origin, get_type_hints
 
 from mcfkg.vocab import CANONICAL_BASE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
-def _env_list(value: str) -> tuple[str, ...]:
-    return tuple(item.strip() for item in value.split(",") if item.strip())
+class SettingsError(ValueError):
+    """An ``MCFKG_*`` variable whose value cannot be read; the message names it and what it takes."""
+
+
+def _from_text(variable: str, kind: object, raw: str) -> object:
+    """``raw`` (an environment variable's value) as the field type ``kind``; SettingsError if it is not one."""
+    if get_origin(kind) in (Union, types.UnionType):  # ``X | None``: the variable, when set, gives an X
+        kind = next(arg for arg in get_args(kind) if arg is not type(None))
+    text = raw.strip()
+    if kind is bool:
+        if text.lower() not in _TRUE | _FALSE:
+            raise SettingsError(f"{variable}={raw!r}: use true or false (or 1/0, yes/no, on/off)")
+        return text.lower() in _TRUE
+    if kind is int or kind is float:
+        try:
+            return int(text) if kind is int else float(text)
+        except ValueError:
+            wanted = "a whole number such as 30" if kind is int else "a number such as 2.5"
+            raise SettingsError(f"{variable}={raw!r}: expected {wanted}") from None
+    if get_origin(kind) is tuple:  # a comma-separated list
+        return tuple(item.strip() for item in text.split(",") if item.strip())
+    if kind is Path:
+        return Path(text).expanduser()
+    return text
 
 
 @dataclass(frozen=True)
@@ -50,24 +75,19 @@ class Settings:
     union_default_graph: bool = True
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
-        """Settings from ``MCFKG_<NAME>`` environment variables, then explicit overrides."""
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings from ``MCFKG_<NAME>`` environment variables, then explicit overrides (None: not given).
+
+        Each value is read as its field's type: numbers, ``true``/``false``, paths, and
+        comma-separated lists (``MCFKG_SERVICE_ALLOWLIST=https://a/sparql,https://b/sparql``).
+        An empty variable counts as unset. A value of the wrong type raises SettingsError.
+        """
+        hints = get_type_hints(cls)
         values: dict[str, object] = {}
         for f in fields(cls):
-            raw = os.environ.get(f"MCFKG_{f.name.upper()}")
-            if raw is None:
-                continue
-            if f.name == "service_allowlist":
-                values[f.name] = _env_list(raw)
-            elif f.name == "union_default_graph":
-                values[f.name] = raw.lower() in {"1", "true", "yes", "on"}
-            elif f.name.endswith(("_dir", "_path")):
-                values[f.name] = Path(raw)
-            elif f.name.endswith(("_s",)):
-                values[f.name] = float(raw)
-            elif f.name.startswith(("max_", "query_workers", "page_max_")):
-                values[f.name] = int(raw)
-            else:
-                values[f.name] = raw
+            variable = f"MCFKG_{f.name.upper()}"
+            raw = os.environ.get(variable, "")
+            if raw.strip():
+                values[f.name] = _from_text(variable, hints[f.name], raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

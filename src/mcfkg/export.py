@@ -59,13 +59,12 @@ def export(ds: Dataset, fmt: str, context: Mapping[str, Any] | None = None) -> b
     return source.serialize(format=spec.serializer, encoding="utf-8", **options)
 
 
-def write_dist(ds: Dataset, dist_dir: Path, context: Mapping[str, Any] | None, vocab: Vocab | None = None) -> list[Path]:
+def write_dist(ds: Dataset, dist_dir: Path, context: Mapping[str, Any] | None, vocab: Vocab) -> list[Path]:
     """Write every format, ``context.jsonld`` and ``void.ttl`` to ``dist_dir``; return the written paths.
 
     Files go to a temporary sibling directory first; ``dist_dir`` is swapped only when all are
     written, so a failure leaves the previous ``dist/`` as it was.
     """
-    vocab = vocab or Vocab()
     dist_dir = Path(dist_dir)
     dist_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}-", dir=dist_dir.parent))

@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pyparsing import ParseException
+from pyparsing import ParseException, ParseResults
 from rdflib import Dataset
 from rdflib.plugins.sparql.algebra import translateQuery, traverse
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
 
 
@@ -36,7 +35,7 @@ class Answer:
     result: Result
 
 
-def parse(text: str) -> CompValue:
+def parse(text: str) -> ParseResults:
     """The query's syntax tree; QueryRefused with the parser's message if it is malformed or an update."""
     try:
         return parseQuery(text)
@@ -82,7 +81,8 @@ def _is_update(text: str) -> bool:
 
 def to_tsv(result: Result) -> str:
     """SELECT solutions as SPARQL 1.1 TSV (rdflib writes CSV but not TSV): ``?var`` header, terms in N-Triples form."""
-    lines = ["\t".join(f"?{var}" for var in result.vars)]
-    for row in result:
-        lines.append("\t".join("" if value is None else value.n3() for value in row))
+    variables = result.vars or []
+    lines = ["\t".join(f"?{var}" for var in variables)]
+    for row in result.bindings:
+        lines.append("\t".join(row[var].n3() if var in row else "" for var in variables))
     return "\n".join(lines) + "\n"

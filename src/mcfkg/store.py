@@ -79,14 +79,20 @@ class Store(ABC):
         """IRIs of the named graphs in the store."""
 
     @abstractmethod
-    def dump(self, graph: str | None, media_type: str) -> bytes:
-        """Serialise one graph (None: the default graph; in TriG/N-Quads, the whole dataset) as ``media_type``. KeyError if it does not exist."""
+    def dump(self, graph: str | None, media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
+        """Serialise one graph (None: the default graph; in TriG/N-Quads, the whole dataset) as ``media_type``.
+
+        KeyError if it does not exist; ResultTooLarge past the result-size cap. ``prefixes``
+        (prefix -> namespace) make Turtle and TriG readable.
+        """
 
     @abstractmethod
-    def load(self, data: bytes, media_type: str, graph: str | None, replace: bool) -> bool:
+    def load(self, data: bytes, media_type: str, graph: str | None, replace: bool,
+             base_iri: str | None = None) -> bool:
         """Parse ``data`` whole and add it to ``graph`` (replacing it when ``replace``); nothing changes on a parse error.
 
-        Returns True when the graph did not exist before.
+        Relative IRIs in ``data`` resolve against ``base_iri`` (the Graph Store Protocol's
+        request or graph IRI). Returns True when the graph did not exist before.
         """
 
     @abstractmethod
@@ -172,11 +178,12 @@ class OxigraphStore(Store):
     def graph_names(self) -> list[str]:
         return self._engine.call("read", ("graphs",))
 
-    def dump(self, graph: str | None, media_type: str) -> bytes:
-        return self._engine.call("read", ("dump", graph, media_type))
+    def dump(self, graph: str | None, media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
+        return self._engine.call("read", ("dump", graph, media_type, prefixes))
 
-    def load(self, data: bytes, media_type: str, graph: str | None, replace: bool) -> bool:
-        return self._engine.call("write", ("load", data, media_type, graph, replace))
+    def load(self, data: bytes, media_type: str, graph: str | None, replace: bool,
+             base_iri: str | None = None) -> bool:
+        return self._engine.call("write", ("load", data, media_type, graph, replace, base_iri))
 
     def drop(self, graph: str | None) -> bool:
         return self._engine.call("write", ("drop", graph))

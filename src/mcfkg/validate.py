@@ -22,13 +22,12 @@ _LABELS = (SKOS.prefLabel, RDFS.label)
 class ValidationResult:
     """One SHACL result, with the focus node's label and the path already made readable."""
 
-    focus: Node
+    focus: Node | None
     focus_label: str
     path: str
     value: str | None
     message: str
     severity: str  # "Violation" | "Warning" | "Info"
-    source_shape: str
 
 
 @dataclass
@@ -48,28 +47,18 @@ class ValidationReport:
             table.add_row(r.severity, r.focus_label, r.path, r.value or "", r.message)
         return table
 
-    def render(self) -> str:
-        """Plain text, one line per result: ``Severity: focus label (focus) path: message``."""
-        if self.conforms and not self.results:
-            return "Conforms: no SHACL results."
-        lines = [f"{r.severity}: {r.focus_label} [{r.path}] {r.message}" for r in self.results]
-        verdict = "Conforms (warnings only)." if self.conforms else f"Does not conform: {len(self.results)} result(s)."
-        return "\n".join([verdict, *lines])
 
-
-def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
-    """Validate ``data`` against ``shapes``; ``ontology`` (if the data lacks it) supplies subclass links."""
+def validate(data: Graph, shapes: Graph) -> ValidationReport:
+    """Validate ``data`` (already reasoned, ontology included) against ``shapes``."""
     _, report_graph, _ = shacl_validate(
         data,
         shacl_graph=shapes,
-        ont_graph=ontology,
         inference="none",
         advanced=True,
         allow_warnings=True,
     )
-    describe = data + ontology if ontology is not None else data
     results = sorted(
-        (_result(report_graph, node, describe, shapes) for node in report_graph.subjects(SH.resultSeverity, None)),
+        (_result(report_graph, node, data) for node in report_graph.subjects(SH.resultSeverity, None)),
         key=lambda r: (r.severity != "Violation", r.focus_label, r.path, r.message),
     )
     return ValidationReport(
@@ -85,24 +74,22 @@ def label(node: Node, graph: Graph) -> str:
         return str(node)
     found = [o for p in _LABELS for o in graph.objects(node, p) if isinstance(o, Literal)]
     english = [lit for lit in found if lit.language == "en"]
-    return str((english or found)[0]) if found else _short(node, graph)
+    return str((english or found)[0]) if found else short_name(node, graph)
 
 
-def _result(report: Graph, node: Node, data: Graph, shapes: Graph) -> ValidationResult:
+def _result(report: Graph, node: Node, data: Graph) -> ValidationResult:
     focus = report.value(node, SH.focusNode)
     value = report.value(node, SH.value)
     messages = list(report.objects(node, SH.resultMessage))
     english = [m for m in messages if getattr(m, "language", None) == "en"]
     severity = report.value(node, SH.resultSeverity)
-    shape = report.value(node, SH.sourceShape)
     return ValidationResult(
         focus=focus,
         focus_label=label(focus, data) if focus is not None else "",
         path=_path(report.value(node, SH.resultPath), report, data),
-        value=_short(value, data) if value is not None else None,
-        message=str((english or messages or ["(no message)"])[0]),
+        value=short_name(value, data) if value is not None else None,
+        message=str((english or messages)[0]) if messages else "(no message)",
         severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-        source_shape=_short(shape, shapes) if isinstance(shape, URIRef) else "(anonymous shape)",
     )
 
 
@@ -111,7 +98,7 @@ def _path(path: Node | None, report: Graph, data: Graph) -> str:
     if path is None:
         return ""
     if isinstance(path, URIRef):
-        return _short(path, data)
+        return short_name(path, data)
     inverse = report.value(path, SH.inversePath)
     if inverse is not None:
         return "^" + _path(inverse, report, data)
@@ -123,7 +110,8 @@ def _path(path: Node | None, report: Graph, data: Graph) -> str:
     return str(path)
 
 
-def _short(node: Node, graph: Graph) -> str:
+def short_name(node: Node, graph: Graph) -> str:
+    """An IRI as ``prefix:local`` with ``graph``'s prefixes (``<iri>`` if none fits); other nodes as text."""
     if isinstance(node, URIRef):
         try:
             return graph.namespace_manager.normalizeUri(node)

@@ -5,7 +5,7 @@ Files in ``ontology/`` and ``data/`` are written against the canonical base
 time (see :func:`mcfkg.graph.rebase`), so nothing else may hard-code the base.
 """
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 
 CANONICAL_BASE = "https://w3id.org/mcfkg/"
 
@@ -22,15 +22,15 @@ class Vocab:
         self.GRAPH = Namespace(base + "graph/")  # named graphs
 
     @property
-    def ontology_graph(self):
+    def ontology_graph(self) -> URIRef:
+        """The named graph that holds the ontology (``ontology/mcf.ttl``)."""
         return self.GRAPH["ontology"]
 
     @property
-    def inferred_graph(self):
+    def inferred_graph(self) -> URIRef:
+        """The named graph the build fills with OWL-RL inferences, kept apart from asserted facts."""
         return self.GRAPH["inferred"]
 
 
+# The namespaces as the files in ontology/ and data/ are written.
 CANONICAL = Vocab()
-MCF = CANONICAL.MCF
-ID = CANONICAL.ID
-GRAPH = CANONICAL.GRAPH

@@ -179,3 +179,27 @@ def test_head_and_missing_graphs(client) -> None:
     assert client.head(PATH, params={"graph": "http://example.org/none"}).status_code == 404
     assert client.get(PATH, params={"graph": "not an iri"}).status_code == 400
     assert client.get(PATH, params={"graph": GRAPH, "default": ""}).status_code == 400
+
+
+def test_turtle_and_trig_dumps_use_the_project_prefixes(client) -> None:
+    foaf = "http://xmlns.com/foaf/0.1/"
+    for params, accept in (({"graph": GRAPH}, "text/turtle"), ({}, "application/trig")):
+        body = client.get(PATH, params=params, headers={"Accept": accept}).text
+        assert f"@prefix foaf: <{foaf}> ." in body and "foaf:name" in body
+
+
+def test_relative_iris_in_an_upload_resolve_against_the_target_graph(client) -> None:
+    body = '<#carol> <http://xmlns.com/foaf/0.1/name> "Carol" .\n'
+    assert client.post(PATH, params={"graph": GRAPH}, content=body, headers=AUTH | TURTLE).status_code == 204
+    assert URIRef(GRAPH + "#carol") in set(_graph(client).subjects())
+    assert client.put(f"{PATH}/gsp-base-test", content=body, headers=AUTH | TURTLE).status_code == 201
+    direct = str(Vocab().GRAPH["gsp-base-test"])
+    assert URIRef(direct + "#carol") in set(_graph(client, graph=direct).subjects())
+    client.delete(PATH, params={"graph": direct}, headers=AUTH)
+
+
+def test_a_dump_over_the_result_cap_is_413_with_advice(live_server_factory) -> None:
+    small = live_server_factory(max_result_rows=3)  # library.trig has more quads than that
+    response = httpx.get(f"{small.url}{PATH}", headers={"Accept": "application/n-quads"})
+    assert response.status_code == 413
+    assert "more than 3 quads" in response.text and "?graph=" in response.text

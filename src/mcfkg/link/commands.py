@@ -7,20 +7,27 @@ printed as one readable message, never a traceback.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import ParamSpec
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mcfkg.config import Settings
 from mcfkg.graph import LoadError
 from mcfkg.link.candidates import propose_all
 from mcfkg.link.endpoint import EndpointError, SparqlClient
-from mcfkg.link.local import curie, entities, load_union
+from mcfkg.link.local import entities, load_union
 from mcfkg.link.review import ReviewError, append_links, links_dataset, pending, read_decisions, write_review
 from mcfkg.link.verify import verify
+from mcfkg.vocab import Vocab
+from mcfkg.web.prefixes import curie
 
 EXIT_PROBLEMS, EXIT_DATA, EXIT_ENDPOINT = 1, 2, 3
+P = ParamSpec("P")
 
 
 def _out() -> Console:
@@ -35,23 +42,37 @@ def _client(url: str, settings: Settings) -> SparqlClient:
     return SparqlClient(url, timeout_s=settings.link_timeout_s)
 
 
+def _reporting_errors(command: Callable[P, int]) -> Callable[P, int]:
+    """Turn the errors a person can fix (our data, the review file, the endpoint) into one line and an exit code."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> int:
+        try:
+            return command(*args, **kwargs)
+        except LoadError as exc:
+            _err().print(f"[red]Cannot read our data:[/red] {escape(str(exc))}")
+            return EXIT_DATA
+        except ReviewError as exc:
+            _err().print(f"[red]Cannot accept:[/red] {escape(str(exc))}")
+            return EXIT_DATA
+        except EndpointError as exc:
+            _err().print(f"[red]Endpoint error:[/red] {escape(str(exc))}")
+            return EXIT_ENDPOINT
+
+    return run
+
+
+@_reporting_errors
 def propose_command(settings: Settings, out: Path, limit: int) -> int:
     """Write candidates for unlinked entities to ``out``; print them ranked."""
-    try:
-        ours = entities(load_union(settings), settings)
-        candidates, without = propose_all(_client(settings.link_endpoint, settings), ours, limit)
-    except LoadError as exc:
-        _err().print(f"[red]Cannot read our data:[/red] {exc}")
-        return EXIT_DATA
-    except EndpointError as exc:
-        _err().print(f"[red]Endpoint error:[/red] {exc}")
-        return EXIT_ENDPOINT
+    ours = entities(load_union(settings), settings)
+    candidates, without = propose_all(_client(settings.link_endpoint, settings), ours, limit)
     write_review(candidates, out)
     table = Table(title=f"Candidates from {settings.link_endpoint}")
     for column in ("entity", "candidate", "score", "evidence"):
         table.add_column(column, overflow="fold")
     for c in candidates:
-        table.add_row(c.entity.slug, f"{c.item.qid} {c.their_label}", f"{c.score:g}", c.evidence)
+        table.add_row(c.entity.slug, escape(f"{c.item.qid} {c.their_label}"), f"{c.score:g}", escape(c.evidence))
     _out().print(table)
     if without:
         _out().print("No candidate for: " + ", ".join(e.slug for e in without))
@@ -60,44 +81,35 @@ def propose_command(settings: Settings, out: Path, limit: int) -> int:
     return 0
 
 
-def verify_command(settings: Settings, other_urls: dict[str, str | None]) -> int:
+@_reporting_errors
+def verify_command(settings: Settings, other_urls: Mapping[str, str | None]) -> int:
     """Check every link; print every finding; non-zero if any is a problem."""
-    try:
-        ours = entities(load_union(settings), settings)
-        others = {name: _client(url, settings) for name, url in other_urls.items() if url}
-        findings = verify(ours, _client(settings.link_endpoint, settings), others)
-    except LoadError as exc:
-        _err().print(f"[red]Cannot read our data:[/red] {exc}")
-        return EXIT_DATA
-    except EndpointError as exc:
-        _err().print(f"[red]Endpoint error:[/red] {exc}")
-        return EXIT_ENDPOINT
+    ours = entities(load_union(settings), settings)
+    others = {name: _client(url, settings) for name, url in other_urls.items() if url}
+    findings = verify(ours, _client(settings.link_endpoint, settings), others)
     table = Table(title=f"Link verification against {settings.link_endpoint}")
     for column in ("entity", "link", "target", "check", "status", "detail"):
         table.add_column(column, overflow="fold")
     style = {"ok": "green", "problem": "bold red", "note": "yellow", "not checked": "dim"}
+    vocab = Vocab(settings.base_iri)
     for f in findings:
-        table.add_row(f.link.subject.rsplit("/", 1)[-1], curie(f.link.predicate),
-                      str(f.link.target), f.check, f"[{style[f.status]}]{f.status}[/]", f.detail)
+        table.add_row(f.link.subject.rsplit("/", 1)[-1], curie(str(f.link.predicate), vocab),
+                      str(f.link.target), f.check, f"[{style[f.status]}]{f.status}[/]", escape(f.detail))
     _out().print(table)
     problems = sum(f.status == "problem" for f in findings)
     _out().print(f"{len({(f.link.subject, f.link.target) for f in findings})} link(s), {problems} problem(s).")
     return EXIT_PROBLEMS if problems else 0
 
 
+@_reporting_errors
 def accept_command(settings: Settings, review: Path, links_file: Path) -> int:
     """Add the accepted rows of ``review`` to ``links_file`` with provenance."""
-    try:
-        decisions = read_decisions(review, settings.base_iri)
-        ours = entities(load_union(settings), settings)
-    except (ReviewError, LoadError) as exc:
-        _err().print(f"[red]Cannot accept:[/red] {exc}")
-        return EXIT_DATA
+    decisions = read_decisions(review, settings.base_iri)
+    ours = entities(load_union(settings), settings)
+    unknown = next((d for d in decisions if d.entity not in ours), None)
+    if unknown is not None:
+        raise ReviewError(f"{review}:{unknown.row}: {unknown.entity} is not in our data")
     linked = {(str(e.iri), str(link.target)) for e in ours.values() for link in e.links}
-    unknown = [d for d in decisions if d.entity not in ours]
-    if unknown:
-        _err().print(f"[red]Cannot accept:[/red] row {unknown[0].row}: {unknown[0].entity} is not in our data")
-        return EXIT_DATA
     new = pending(decisions, linked)
     if new:
         append_links(links_dataset(new, review, settings.link_endpoint, settings.base_iri), links_file)

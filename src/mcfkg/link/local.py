@@ -26,14 +26,6 @@ TARGETS = {
 }
 
 
-def curie(predicate: URIRef) -> str:
-    """``owl:sameAs`` / ``skos:closeMatch`` for a link predicate, the full IRI otherwise."""
-    for prefix, ns in (("owl", str(OWL)), ("skos", str(SKOS))):
-        if predicate.startswith(ns):
-            return f"{prefix}:{predicate[len(ns):]}"
-    return str(predicate)
-
-
 def target_dataset(iri: str) -> str | None:
     """Which external dataset an IRI belongs to (wikidata, geonames, dbpedia), if any."""
     return next((name for name, prefixes in TARGETS.items() if iri.startswith(prefixes)), None)

@@ -18,6 +18,8 @@ from rdflib import Literal
 
 @dataclass(frozen=True)
 class LabelMatch:
+    """The best pair of labels found, its score (0-100) and the language they share."""
+
     score: float
     ours: str
     theirs: str

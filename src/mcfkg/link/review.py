@@ -17,7 +17,7 @@ from rdflib import OWL, PROV, RDF, SKOS, XSD, Dataset, Literal, URIRef
 
 from mcfkg.graph import rebase
 from mcfkg.link.candidates import Candidate
-from mcfkg.link.wikidata import WD, entity as wd_entity, qid
+from mcfkg.link.wikidata import WD, qid
 from mcfkg.vocab import CANONICAL, CANONICAL_BASE, Vocab
 
 COLUMNS = ["entity", "entity_label", "candidate", "candidate_label", "language", "score", "label_score",
@@ -33,6 +33,8 @@ class ReviewError(ValueError):
 
 @dataclass(frozen=True)
 class Decision:
+    """An accepted row of the review file: the link it asks for and the evidence to record with it."""
+
     row: int
     entity: URIRef
     target: URIRef
@@ -107,7 +109,7 @@ def links_dataset(decisions: list[Decision], review_file: Path, endpoint: str, b
     graph = ds.graph(vocab.GRAPH["links"])
     for d in decisions:
         subject = rebase(d.entity, CANONICAL_BASE, from_base=Vocab(base_iri).base)
-        slug = subject.rsplit("/", 1)[-1]
+        slug = str(subject).rsplit("/", 1)[-1]
         record = vocab.ID[f"link/{slug}-wikidata"]
         graph.add((subject, d.predicate, d.target))
         for cls in (RDF.Statement, PROV.Entity, mcf.LinkRecord):

@@ -29,6 +29,8 @@ DBO_REDIRECT = URIRef("http://dbpedia.org/ontology/wikiPageRedirects")
 
 @dataclass(frozen=True)
 class Finding:
+    """The outcome of one check of one link, as a row of the verification table."""
+
     link: Link
     status: str  # ok | problem | note | not checked
     check: str
@@ -100,7 +102,7 @@ def _verify_by_labels(client: SparqlClient, entities: dict[URIRef, Entity], link
         if redirect is not None:
             findings.append(Finding(link, "problem", "redirect", f"redirects to {redirect}"))
             continue
-        labels = [row["label"] for row in rows if isinstance(row.get("label"), Literal)]
+        labels = [label for row in rows if isinstance(label := row.get("label"), Literal)]
         findings.append(_label_finding(link, entities[link.subject], labels))
     return findings
 

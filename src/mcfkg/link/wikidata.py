@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from mcfkg.link.endpoint import SparqlClient
 
@@ -91,9 +91,9 @@ def search_labels(client: SparqlClient, labels: Iterable[Literal], limit: int = 
 }} LIMIT {int(limit)}"""
     found: dict[str, list[Literal]] = {}
     for row in client.select(query):
-        item, label = qid(str(row["item"])), row["label"]
-        if item and isinstance(label, Literal):
-            found.setdefault(item, []).append(label)
+        item, name = qid(str(row["item"])), row["label"]
+        if item and isinstance(name, Literal):
+            found.setdefault(item, []).append(name)
     return found
 
 
@@ -141,8 +141,3 @@ def _items_reaching(client: SparqlClient, qids: list[str], classes: tuple[str, .
   ?item wdt:P31/wdt:P279* ?class .
 }}"""
     return {qid(str(row["item"])) or "" for row in client.select(query)}
-
-
-def entity(q: str) -> URIRef:
-    """The Wikidata entity IRI of a QID."""
-    return URIRef(WD + q)

@@ -7,6 +7,8 @@ so only bytes cross the process boundary.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -66,6 +68,30 @@ def _too_large(limit: int, what: str) -> str:
             "add LIMIT/OFFSET to page through it, or narrow the query")
 
 
+# Per results format: a byte string every row boundary writes, and what to add to its count.
+# Literals may contain the marker too (except in XML and TSV, which escape it), so the count
+# is an upper bound on the rows: exact enough to skip re-parsing all but the largest answers.
+_ROW_MARKERS: dict[ox.QueryResultsFormat, tuple[bytes, int]] = {
+    ox.QueryResultsFormat.JSON: (b"},{", 1),  # between two binding objects
+    ox.QueryResultsFormat.XML: (b"<result>", 0),
+    ox.QueryResultsFormat.CSV: (b"\r\n", -1),  # the header line ends with one too
+    ox.QueryResultsFormat.TSV: (b"\n", -1),
+}
+
+
+def _row_bound(body: bytes, results_format: ox.QueryResultsFormat) -> int:
+    """At least the number of rows in a serialised SELECT answer, found without parsing it."""
+    marker, extra = _ROW_MARKERS[results_format]
+    return body.count(marker) + extra
+
+
+def _row_count(body: bytes, results_format: ox.QueryResultsFormat) -> int:
+    """The exact number of rows, by parsing (pyoxigraph refuses to read CSV: it is lossy)."""
+    if results_format == ox.QueryResultsFormat.CSV:
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
+    return sum(1 for _ in ox.parse_query_results(body, format=results_format))
+
+
 def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: QueryDataset,
               limits: Limits) -> QueryOutcome:
     """Check, run and serialise one query. Raises QueryError, UnsafeOperation, NotAcceptable, ResultTooLarge."""
@@ -83,10 +109,8 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
             media_type = formats.for_kind(SOLUTIONS)
             results_format = _results_format(media_type)
             body = result.serialize(format=results_format)
-            # Every row takes at least one byte, so only a body this long can exceed the cap.
-            if len(body) > limits.max_result_rows:
-                rows = sum(1 for _ in ox.parse_query_results(body, format=results_format))
-                if rows > limits.max_result_rows:
+            if _row_bound(body, results_format) > limits.max_result_rows:
+                if _row_count(body, results_format) > limits.max_result_rows:
                     raise ResultTooLarge(_too_large(limits.max_result_rows, "rows"))
             return QueryOutcome(body, media_type, SOLUTIONS)
         media_type = formats.for_kind(GRAPH)
@@ -111,14 +135,33 @@ def graph_names(store: ox.Store) -> list[str]:
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def dump(store: ox.Store, graph: str | None, media_type: str) -> bytes:
-    """One graph serialised; KeyError if a named graph does not exist. None in TriG/N-Quads: every graph."""
-    if graph is None and rdf_format(media_type).supports_datasets:
-        return store.dump(format=rdf_format(media_type))
-    node = graph_node(graph)
+def _size(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph | None) -> int:
+    """Quads in the whole dataset (None) or triples in one graph, counted inside Oxigraph."""
+    if graph is None:
+        return len(store)
+    count = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)))
+    return int(count[0].value)
+
+
+def dump(store: ox.Store, graph: str | None, media_type: str, limits: Limits,
+         prefixes: dict[str, str] | None = None) -> bytes:
+    """One graph serialised; KeyError if a named graph does not exist. None in TriG/N-Quads: every graph.
+
+    Refused (ResultTooLarge) past ``limits.max_result_rows`` triples, like a CONSTRUCT answer:
+    counted before serialising, so a refusal costs a count, not a serialisation.
+    ``prefixes`` abbreviate IRIs in the formats that have prefixes (Turtle, TriG, N3, RDF/XML).
+    """
+    fmt = rdf_format(media_type)
+    node = None if graph is None and fmt.supports_datasets else graph_node(graph)
     if isinstance(node, ox.NamedNode) and not store.contains_named_graph(node):
         raise KeyError(graph)
-    return store.dump(format=rdf_format(media_type), from_graph=node)
+    if _size(store, node) > limits.max_result_rows:
+        what = "quads" if node is None else "triples"
+        raise ResultTooLarge(f"the {'dataset' if node is None else 'graph'} has more than "
+                             f"{limits.max_result_rows} {what}, this endpoint's limit for one answer; "
+                             "read one graph at a time (?graph=<iri>), or page through it with a SPARQL "
+                             "CONSTRUCT and LIMIT/OFFSET")
+    return store.dump(format=fmt, from_graph=node, prefixes=prefixes or None)
 
 
 def load(store: ox.Store, data: bytes, media_type: str, graph: str | None, replace: bool,

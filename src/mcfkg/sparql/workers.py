@@ -81,7 +81,7 @@ def _run_read(store: ox.Store, job: tuple, limits: execute.Limits) -> Any:
     if name == "graphs":
         return execute.graph_names(store)
     if name == "dump":
-        return execute.dump(store, *args)
+        return execute.dump(store, *args[:2], limits, *args[2:])
     raise ValueError(f"unknown read job {name}")
 
 

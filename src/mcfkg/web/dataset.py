@@ -14,14 +14,14 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, PlainTextResponse
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from mcfkg.export import FORMATS
 from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate
 from mcfkg.store import Store
 from mcfkg.vocab import Vocab
 from mcfkg.web.describe import label_query
-from mcfkg.web.entity_view import Presenter, format_number
+from mcfkg.web.entity_view import Link, Presenter, format_number
 from mcfkg.web.prefixes import sparql_prologue
 from mcfkg.web.rdf_body import SERIALIZERS
 from mcfkg.web.templating import render, settings_of, store_of, vocab_of
@@ -47,12 +47,14 @@ router = APIRouter()
 
 @dataclass
 class Stat:
+    """One total on the dataset page, with the query that counted it (linked, so it can be checked)."""
+
     name: str
     value: str
     query: str
 
 
-def statistics(store: Store, vocab: Vocab) -> tuple[list[Stat], list[tuple[object, str]], list[tuple[object, str]]]:
+def statistics(store: Store, vocab: Vocab) -> tuple[list[Stat], list[tuple[Link, str]], list[tuple[Link, str]]]:
     """(totals, named graphs with sizes, classes with instance counts), each counted by a query."""
     prologue = sparql_prologue(vocab, ("mcfid",))
     totals = []
@@ -62,7 +64,7 @@ def statistics(store: Store, vocab: Vocab) -> tuple[list[Stat], list[tuple[objec
     graph_rows = store.select(GRAPHS_QUERY).rows
     class_rows = store.select(CLASSES_QUERY).rows
     names = [r["g"] for r in graph_rows] + [r["c"] for r in class_rows]
-    labels: dict = {}
+    labels: dict[URIRef, list[Literal]] = {}
     for row in store.select(label_query(names, vocab)).rows if names else []:
         labels.setdefault(row["x"], []).append(row["label"])
     presenter = Presenter(vocab, labels)

@@ -55,12 +55,16 @@ class Value:
 
 @dataclass
 class PropertyGroup:
+    """The values of one property, shown as one block of rows headed by the property."""
+
     prop: Link
     values: list[Value]
 
 
 @dataclass
 class EntityPage:
+    """Everything ``entity.html`` shows about one IRI, formatted; the template only lays it out."""
+
     iri: str
     title: str
     title_lang: str | None
@@ -94,11 +98,18 @@ class Presenter:
         return found[0] if found else None
 
     def link(self, iri: URIRef) -> Link:
+        """``iri`` under its best label (else a CURIE); ours link to this server, others to themselves."""
         label = self.best_label(iri)
         text = str(label) if label is not None else curie(str(iri), self.vocab)
         ours = str(iri).startswith(self.vocab.base)
         href = "/" + str(iri)[len(self.vocab.base) :] if ours else str(iri)
         return Link(str(iri), text, href, label.language if label is not None else None, external=not ours)
+
+    def fact_value(self, fact: Fact) -> Value:
+        """The value of a fact as shown, carrying the fact's sources and whether it was inferred."""
+        value = self.value(fact.other, fact.nested)
+        value.sources, value.inferred = fact.sources, fact.inferred
+        return value
 
     def value(self, node: Node, nested: list[tuple[URIRef, Node]] | None = None) -> Value:
         """A term as shown; amounts and quantities (``nested`` pairs) in words, still linking to their page."""
@@ -127,6 +138,7 @@ def format_number(value: object) -> str:
 
 
 def format_literal(literal: Literal) -> str:
+    """Numbers (including decimals rdflib leaves as text) with :func:`format_number`; other literals as written."""
     if isinstance(literal.toPython(), (int, float)) or (
         literal.datatype and str(literal.datatype).endswith("#decimal")
     ):
@@ -172,9 +184,7 @@ def _groups(presenter: Presenter, facts: list[Fact]) -> list[PropertyGroup]:
     groups: dict[URIRef, PropertyGroup] = {}
     for fact in facts:
         group = groups.setdefault(fact.predicate, PropertyGroup(presenter.link(fact.predicate), []))
-        value = presenter.value(fact.other, fact.nested)
-        value.sources, value.inferred = fact.sources, fact.inferred
-        group.values.append(value)
+        group.values.append(presenter.fact_value(fact))
     for group in groups.values():
         group.values.sort(key=lambda v: (v.link is None, v.inferred, v.text.casefold()))
     return sorted(groups.values(), key=lambda g: g.prop.text.casefold())
@@ -187,18 +197,8 @@ def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[
 
     def node(iri: URIRef, centre: bool = False) -> str:
         link = presenter.link(iri)
-        nodes.setdefault(
-            link.iri,
-            {
-                "data": {
-                    "id": link.iri,
-                    "label": link.text,
-                    "href": link.href,
-                    "centre": centre,
-                    "external": link.external,
-                }
-            },
-        )
+        data = {"id": link.iri, "label": link.text, "href": link.href, "centre": centre, "external": link.external}
+        nodes.setdefault(link.iri, {"data": data})
         return link.iri
 
     centre = node(desc.iri, centre=True)
@@ -212,17 +212,7 @@ def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[
             other = node(fact.other)
             source, target = (centre, other) if outgoing else (other, centre)
             label = presenter.link(fact.predicate).text
-            edges.append(
-                {
-                    "data": {
-                        "id": f"e{len(edges)}",
-                        "source": source,
-                        "target": target,
-                        "label": label,
-                        "inferred": fact.inferred,
-                    }
-                }
-            )
+            edges.append({"data": {"id": f"e{len(edges)}", "source": source, "target": target, "label": label}})
     return {"nodes": list(nodes.values()), "edges": edges}
 
 
@@ -231,12 +221,9 @@ def entity_page(desc: Description, vocab: Vocab) -> EntityPage:
     presenter = Presenter(vocab, desc.labels)
     title = presenter.best_label(desc.iri)
     labels = [f for f in desc.outgoing if f.predicate in LABEL_PREDICATES]
-    types = []
-    for fact in desc.outgoing:
-        if fact.predicate == RDF.type and isinstance(fact.other, URIRef):
-            value = presenter.value(fact.other)
-            value.sources, value.inferred = fact.sources, fact.inferred
-            types.append(value)
+    types = [
+        presenter.fact_value(f) for f in desc.outgoing if f.predicate == RDF.type and isinstance(f.other, URIRef)
+    ]
     types.sort(key=lambda v: (v.inferred, v.text.casefold()))
     identity = [f for f in desc.outgoing if f.predicate in IDENTITY_PREDICATES]
     rest = [
@@ -248,8 +235,7 @@ def entity_page(desc: Description, vocab: Vocab) -> EntityPage:
     for fact in sorted(
         labels, key=lambda f: (str(f.predicate) != str(RDFS.label), getattr(f.other, "language", "") or "")
     ):
-        value = presenter.value(fact.other)
-        value.sources, value.inferred = fact.sources, fact.inferred
+        value = presenter.fact_value(fact)
         value.link = presenter.link(fact.predicate)  # which kind of label
         label_values.append(value)
     contents = [

@@ -8,7 +8,8 @@ Graphs are named two ways (GSP §4):
   themselves (``/graph/<name>``) stay linked-data pages, read-only, so that no write can be sent
   to a URL a browser follows.
 
-GET and HEAD are open; PUT, POST and DELETE need ``Authorization: Bearer <Settings.update_token>``
+Dumps carry the project's prefixes and are capped at ``Settings.max_result_rows`` triples (413),
+like query answers. GET and HEAD are open; PUT, POST and DELETE need ``Authorization: Bearer <Settings.update_token>``
 (403 and nothing changes otherwise, and always when no token is configured). An upload is read up
 to ``Settings.max_upload_bytes`` (413 past it) and parsed whole before anything is stored: a
 malformed body is a 400 with the parser's message and leaves the graph as it was. Parsing never
@@ -33,6 +34,7 @@ from mcfkg.store import Store
 from mcfkg.vocab import Vocab
 from mcfkg.web.auth import require_write_access
 from mcfkg.web.errors import HttpError, bad_request, unsupported_media_type
+from mcfkg.web.prefixes import prefixes
 
 PATH = "/rdf-graph-store"
 # What one graph can be read as, in the server's order of preference.
@@ -136,9 +138,12 @@ async def _upload(request: Request) -> tuple[bytes, str]:
 
 
 async def _load(request: Request, target: Target, replace: bool) -> bool:
+    """Store the body in the target graph; relative IRIs in it resolve against the graph's IRI
+    (the default graph has none: against the request's URL, as the protocol says)."""
     data, media_type = await _upload(request)
+    base_iri = target.graph or str(request.url.replace(query="", fragment=""))
     try:
-        return await run_in_threadpool(_store(request).load, data, media_type, target.graph, replace)
+        return await run_in_threadpool(_store(request).load, data, media_type, target.graph, replace, base_iri)
     except InvalidRdf as exc:
         raise bad_request(f"the body is not valid {media_type}; nothing was stored: {exc}") from exc
 
@@ -155,7 +160,8 @@ async def _read(request: Request, target: Target) -> Response:
     offers = DATASET_OFFERS if target.store else GRAPH_OFFERS
     media_type = negotiate(request.headers.get("accept"), request.query_params.get("format"), GRAPH, offers)
     try:
-        body = await run_in_threadpool(_store(request).dump, target.graph, media_type)
+        body = await run_in_threadpool(_store(request).dump, target.graph, media_type,
+                                       prefixes(Vocab(_settings(request).base_iri)))
     except KeyError:
         raise _missing(target) from None
     if request.method == "HEAD":

@@ -60,6 +60,8 @@ CONSTRAINTS = {
 
 @dataclass
 class Term:
+    """One term of our ontology as documented: its link, labels, definition and named relations."""
+
     link: Link
     labels: list[Literal]
     definition: str
@@ -140,6 +142,8 @@ def ontology_page(request: Request) -> HTMLResponse:
 
 @dataclass
 class PropertyRule:
+    """One property shape (or SPARQL constraint) of a node shape, its constraints in words."""
+
     path: str
     constraints: list[tuple[str, str]]
     message: str
@@ -147,6 +151,8 @@ class PropertyRule:
 
 @dataclass
 class ShapeDoc:
+    """One node shape: its name, the classes it applies to, its message and its rules."""
+
     name: str
     targets: list[Link]
     message: str

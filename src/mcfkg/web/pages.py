@@ -65,6 +65,7 @@ def is_iri_path(path: str) -> bool:
 
 
 def not_found(request: Request, iri: str, media_type: str) -> Response:
+    """404 in the representation asked for, pointing to where the user can look instead."""
     message = f"Nothing is known about <{iri}>. Search for it at /search, or browse /dataset."
     if media_type == HTML:
         return render(request, "not_found.html", status_code=404, iri=iri, message=message)

@@ -23,6 +23,8 @@ router = APIRouter()
 
 @dataclass(frozen=True)
 class Example:
+    """One example query of ``queries/``: its file stem, title, description and text."""
+
     name: str
     title: str
     description: str

@@ -7,6 +7,8 @@ N-Triples, RDF/XML) carry the union, plus the graph → passage provenance state
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import Dataset, Graph
 
 from mcfkg.vocab import Vocab
@@ -40,5 +42,5 @@ def serialise(quads: list[Quad], media_type: str, vocab: Vocab) -> bytes:
             target.add((s, p, o))
     for prefix, ns in prefixes(vocab).items():
         target.bind(prefix, ns, override=True)
-    options = {"auto_compact": True} if serializer == "json-ld" else {}
+    options: dict[str, Any] = {"auto_compact": True} if serializer == "json-ld" else {}
     return target.serialize(format=serializer, encoding="utf-8", **options)

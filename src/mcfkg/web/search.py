@@ -96,15 +96,17 @@ def search(store: Store, vocab: Vocab, text: str, limit: int) -> list[Hit]:
     best: dict[URIRef, tuple[tuple[object, ...], Literal, str, int, float]] = {}
     for row in rows:
         subject, label, kind = row["s"], row["label"], str(row["kind"])
+        if not isinstance(subject, URIRef) or not isinstance(label, Literal):
+            continue  # the query asks for IRIs and literals only; this tells the type checker
         if kind == "label":
-            labels.setdefault(subject, []).append(label)  # type: ignore[arg-type]
+            labels.setdefault(subject, []).append(label)
         found = match_tier(query, normalise(str(label)))
         if found is None:
             continue
         tier, score = found
         key = (tier, LABEL_KINDS.index(kind), -score, len(str(label)), str(subject))
         if subject not in best or key < best[subject][0]:
-            best[subject] = (key, label, kind, tier, score)  # type: ignore[assignment]
+            best[subject] = (key, label, kind, tier, score)
     # Typo matches help only when nothing matched as written ("Jiuzou"); otherwise they are noise.
     if any(entry[3] < TIERS.index("fuzzy") for entry in best.values()):
         best = {s: entry for s, entry in best.items() if entry[3] < TIERS.index("fuzzy")}

@@ -43,14 +43,17 @@ templates.env.filters.update(
 
 
 def settings_of(request: Request) -> Settings:
+    """The settings the app was created with."""
     return request.app.state.settings
 
 
 def store_of(request: Request) -> Store:
+    """The store the app serves."""
     return request.app.state.store
 
 
 def vocab_of(request: Request) -> Vocab:
+    """The namespaces under the app's base IRI."""
     return Vocab(settings_of(request).base_iri)
 
 

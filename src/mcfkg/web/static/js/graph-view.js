@@ -17,8 +17,7 @@
       { selector: "node[?centre]", style: { "background-color": "#f0a500", "width": 28, "height": 28, "font-weight": "bold" } },
       { selector: "node[?external]", style: { "background-color": "#8c959f", "shape": "round-rectangle" } },
       { selector: "edge", style: { "label": "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5,
-          "line-color": "#8c959f", "target-arrow-color": "#8c959f", "font-size": 9, "color": "#57606a", "text-rotation": "autorotate" } },
-      { selector: "edge[?inferred]", style: { "line-style": "dashed", "line-color": "#8a4b00", "target-arrow-color": "#8a4b00" } }
+          "line-color": "#8c959f", "target-arrow-color": "#8c959f", "font-size": 9, "color": "#57606a", "text-rotation": "autorotate" } }
     ],
     // A star: the entity in the middle, its neighbours around it.
     layout: { name: "concentric", animate: false, padding: 40, minNodeSpacing: 70,

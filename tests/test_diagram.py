@@ -28,17 +28,19 @@ def test_diagram_shows_labels_subclasses_reused_classes_and_properties(pipeline_
 
 
 def test_check_flags_a_stale_page(pipeline_settings: Settings, tmp_path: Path) -> None:
-    out = tmp_path / "model.md"
-    args = ["--ontology", str(pipeline_settings.ontology_dir / "mcf.ttl"), "--out", str(out)]
+    out, readme = tmp_path / "model.md", tmp_path / "README.md"
+    readme.write_text(f"{diagram.README_BEGIN}\n{diagram.README_END}\n", encoding="utf-8")
+    args = ["--ontology", str(pipeline_settings.ontology_dir / "mcf.ttl"), "--out", str(out), "--readme", str(readme)]
     assert diagram.main([*args, "--check"]) == 1
     assert diagram.main(args) == 0
     assert diagram.main([*args, "--check"]) == 0
+    assert "Enterprise --> Product : tier-1 supplier for" in readme.read_text(encoding="utf-8")
 
 
-def test_docs_model_md_is_up_to_date_with_the_ontology() -> None:
-    settings = Settings()
-    ontology = settings.ontology_dir / "mcf.ttl"
-    if not ontology.exists():
-        pytest.fail("ontology/mcf.ttl is missing")
-    page = diagram.render(load_graph(ontology), Vocab())
-    assert (PROJECT_ROOT / "docs" / "model.md").read_text(encoding="utf-8") == page, "run: python scripts/diagram.py"
+def test_docs_model_md_and_the_readme_diagram_are_up_to_date_with_the_ontology() -> None:
+    assert diagram.main(["--check"]) == 0, "run: python scripts/diagram.py"
+
+
+def test_readme_core_diagram_replaces_only_the_marked_block() -> None:
+    readme = f"intro\n{diagram.README_BEGIN}\nold\n{diagram.README_END}\noutro\n"
+    assert diagram.with_core_diagram(readme, "new") == f"intro\n{diagram.README_BEGIN}\nnew\n{diagram.README_END}\noutro\n"

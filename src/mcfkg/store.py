@@ -30,7 +30,8 @@ from mcfkg.sparql.model import (  # re-exported: callers import them from here
 from mcfkg.sparql.negotiation import NotAcceptable, ResultFormats
 from mcfkg.sparql.safety import UnsafeOperation
 from mcfkg.sparql.update_dataset import UpdateDatasetConflict
-from mcfkg.sparql.workers import Engine, PoolConfig, StoreSource
+from mcfkg.sparql.engine import Engine
+from mcfkg.sparql.workers import PoolConfig, StoreSource
 
 __all__ = [
     "Bindings", "InvalidRdf", "NotAcceptable", "OxigraphStore", "QueryDataset", "QueryError", "QueryOutcome",
@@ -114,7 +115,7 @@ class Store(ABC):
 
 
 class OxigraphStore(Store):
-    """pyoxigraph behind killable worker processes (see mcfkg.sparql.workers).
+    """pyoxigraph behind killable worker processes (see mcfkg.sparql.workers and mcfkg.sparql.engine).
 
     In memory, loaded from ``files`` at start (the default: dist/mcfkg.nq), or on disk at
     ``settings.store_path``. Queries are cut off after ``settings.query_timeout_s``.

@@ -1,4 +1,4 @@
-"""Run every store operation in processes that can be killed, so a runaway query really stops.
+"""The store process: it owns the store, runs writes and forks the killable query processes.
 
 pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
 
@@ -7,28 +7,28 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
 - the store process forks ``workers`` *query processes* from itself while it is
   single-threaded. An in-memory store is shared copy-on-write, so a fork is instant;
   an on-disk store is opened read-only by each worker (spawned: RocksDB's threads make
-  forking it unsafe);
-- reads (queries, dumps) go to a free worker with a deadline; past it the worker is killed
-  (SIGKILL frees its CPU at once), the client gets QueryTimeout and a fresh worker is forked;
+  forking it unsafe). Each worker's end of its pipe is handed to the web process
+  (``send_handle``), which sends reads straight to the workers: one hop per query, not two
+  (see ``mcfkg.sparql.engine``, which also enforces the deadlines);
+- past a deadline the web process asks for the worker to be killed: SIGKILL frees its CPU
+  at once, a fresh worker is forked, and only then is the client told (QueryTimeout);
 - writes (updates, uploads) run in the store process itself, one at a time, in a side
-  thread so queries keep flowing; afterwards the workers are replaced by forks of the
-  updated store, and the write is acknowledged only then (a client reads its own writes).
+  thread so queries keep flowing; afterwards workers of the updated store are forked and
+  handed over *before* the write is acknowledged, so a client reads its own writes.
   Writes are authorised by token and are not cut off by the time limit.
 
-The web process talks to the store process over one pipe: ``(request id, "read"|"write",
-job)`` out, ``(request id, ok, value)`` back; a reader thread resolves futures.
+Messages from the web process: ``("write", request, job)``, ``("kill", pid)``, ``("close",)``.
+To it: ``("worker", pid, generation)`` followed by the pipe's descriptor, ``("killed", pid)``
+and ``("done", request, ok, value, generation)``.
 """
 
 from __future__ import annotations
 
-import atexit
-import itertools
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.reduction
 import threading
-import time
 from collections import deque
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from mcfkg.sparql import execute
-from mcfkg.sparql.model import ERRORS, StoreUnavailable
+from mcfkg.sparql.model import ERRORS
 
 
 @dataclass(frozen=True)
@@ -118,26 +118,15 @@ def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | 
 
 
 @dataclass(eq=False)
-class _Worker:
-    process: multiprocessing.process.BaseProcess
-    conn: multiprocessing.connection.Connection
-    generation: int
-    request: int | None = None
-    deadline: float = 0.0
-
-
-@dataclass(eq=False)
-class _Supervisor:
-    """The loop of the store process: hands reads to workers, runs writes, enforces deadlines."""
+class Supervisor:
+    """The loop of the store process: forks and kills workers, runs writes one at a time."""
 
     web: multiprocessing.connection.Connection
     store: ox.Store
     source: StoreSource
     config: PoolConfig
     generation: int = 0
-    idle: list[_Worker] = field(default_factory=list)
-    busy: dict[multiprocessing.connection.Connection, _Worker] = field(default_factory=dict)
-    reads: deque = field(default_factory=deque)
+    workers: dict[int, tuple[multiprocessing.process.BaseProcess, int]] = field(default_factory=dict)
     writes: deque = field(default_factory=deque)
     writer: threading.Thread | None = None
 
@@ -152,26 +141,26 @@ class _Supervisor:
                                        args=(child, inherited, self.source, self.config.limits), daemon=True)
         process.start()
         child.close()
-        self.idle.append(_Worker(process, parent, self.generation))
-
-    def _retire(self, worker: _Worker) -> None:
-        worker.process.kill()
-        worker.process.join()
-        worker.conn.close()
+        self.workers[process.pid] = (process, self.generation)
+        self.web.send(("worker", process.pid, self.generation))
+        multiprocessing.reduction.send_handle(self.web, parent.fileno(), 0)  # the pid is unused on POSIX
+        parent.close()  # the web process holds its own copy now
 
     def _fill(self) -> None:
-        """Fork workers of the current generation up to the configured number (never during a write)."""
+        """Fork workers of the current generation up to the configured number (never during a write:
+        forking while the writer thread holds the store's locks could leave them locked in the child)."""
         if self.writer is not None:
             return
-        for stale in [w for w in self.idle if w.generation != self.generation]:
-            self.idle.remove(stale)
-            self._retire(stale)
-        current = sum(1 for w in [*self.idle, *self.busy.values()] if w.generation == self.generation)
+        current = sum(1 for _, generation in self.workers.values() if generation == self.generation)
         for _ in range(self.config.workers - current):
             self._spawn()
 
-    def _reply(self, request: int, reply: tuple) -> None:
-        self.web.send((request, *reply))
+    def _kill(self, pid: int) -> None:
+        process, _ = self.workers.pop(pid)
+        process.kill()
+        process.join()
+        self._fill()
+        self.web.send(("killed", pid))
 
     def _start_write(self) -> None:
         if self.writer is not None or not self.writes:
@@ -194,161 +183,41 @@ class _Supervisor:
         self.writer = None
         if reply[0]:
             self.generation += 1
-        self._fill()
-        self._reply(request, reply)
+        self._fill()  # hands over the updated store's workers before the write is acknowledged
+        self.web.send(("done", request, *reply, self.generation))
         self._start_write()
-
-    def _collect(self, conn: multiprocessing.connection.Connection) -> None:
-        worker = self.busy.pop(conn)
-        try:
-            reply = conn.recv()
-        except (EOFError, OSError):
-            reply = (False, ("StoreUnavailable", f"the query process died (exit code {worker.process.exitcode}); "
-                                                 "the query may need more memory than the server has"))
-            self._retire(worker)
-        else:
-            self.idle.append(worker)
-        self._reply(worker.request, reply)
-
-    def _expire(self) -> None:
-        now = time.monotonic()
-        for conn, worker in list(self.busy.items()):
-            if worker.deadline <= now:
-                del self.busy[conn]
-                self._retire(worker)
-                self._reply(worker.request, (False, ("QueryTimeout", (
-                    f"the query was stopped after {self.config.timeout_s:g} s, this endpoint's time limit; "
-                    "narrow it (LIMIT, more specific patterns) and try again"))))
-
-    def _dispatch(self) -> None:
-        while self.reads and self.idle:
-            worker = self.idle.pop()
-            if worker.generation != self.generation:
-                self._retire(worker)
-                continue
-            worker.request, job = self.reads.popleft()
-            worker.deadline = time.monotonic() + self.config.timeout_s
-            worker.conn.send(job)
-            self.busy[worker.conn] = worker
 
     def run(self) -> None:
         self._fill()
         while True:
-            waits = [self.web, self.write_done, *self.busy]
-            deadline = min((w.deadline for w in self.busy.values()), default=None)
-            timeout = None if deadline is None else max(deadline - time.monotonic(), 0)
-            for ready in multiprocessing.connection.wait(waits, timeout):
-                if ready is self.web:
-                    try:
-                        request, kind, job = self.web.recv()
-                    except (EOFError, OSError):
-                        return  # the web process is gone
-                    if kind == "close":
-                        return
-                    (self.reads if kind == "read" else self.writes).append((request, job))
-                    self._start_write()
-                elif ready is self.write_done:
+            for ready in multiprocessing.connection.wait([self.web, self.write_done]):
+                if ready is self.write_done:
                     self._finish_write()
+                    continue
+                try:
+                    kind, *args = self.web.recv()
+                except (EOFError, OSError):
+                    return  # the web process is gone
+                if kind == "close":
+                    return
+                if kind == "kill":
+                    self._kill(*args)
                 else:
-                    self._collect(ready)
-            self._expire()
-            self._fill()
-            self._dispatch()
+                    self.writes.append(tuple(args))
+                    self._start_write()
 
 
-def _supervise(web: multiprocessing.connection.Connection, source: StoreSource, config: PoolConfig) -> None:
+def supervise(web: multiprocessing.connection.Connection, source: StoreSource, config: PoolConfig) -> None:
+    """The store process's main function: load the store, report, then serve until closed."""
     try:
         store = open_store(source)
     except Exception as exc:
         web.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    supervisor = _Supervisor(web, store, source, config)
+    supervisor = Supervisor(web, store, source, config)
     web.send(("ready", None))
     try:
         supervisor.run()
     finally:
-        for worker in [*supervisor.idle, *supervisor.busy.values()]:
-            worker.process.kill()
-
-
-class Engine:
-    """The web process's handle on the store process. Thread-safe; every call returns a Future."""
-
-    def __init__(self, source: StoreSource, config: PoolConfig, start_timeout_s: float = 3600) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_supervise, args=(child, source, config), name="mcfkg-store")
-        self._process.start()
-        child.close()
-        if not self._conn.poll(start_timeout_s):
-            self._process.kill()
-            raise StoreUnavailable("the store did not start in time")
-        status, detail = self._conn.recv()
-        if status != "ready":
-            self._process.join()
-            raise StoreUnavailable(f"the store could not be loaded: {detail}")
-        self._ids = itertools.count()
-        self._pending: dict[int, Future] = {}
-        # Two locks: the reply reader needs only _lock, so it keeps draining replies while a
-        # large job is being sent (one lock for both could deadlock against a large reply).
-        self._lock = threading.Lock()
-        self._send_lock = threading.Lock()
-        self._closed = False  # no more jobs are accepted
-        self._stopping = False  # close() was called
-        threading.Thread(target=self._read_replies, name="mcfkg-store-replies", daemon=True).start()
-        atexit.register(self.close)
-
-    def _read_replies(self) -> None:
-        while True:
-            try:
-                request, ok, value = self._conn.recv()
-            except (EOFError, OSError):
-                break
-            with self._lock:
-                future = self._pending.pop(request)
-            if ok:
-                future.set_result(value)
-            else:
-                name, message = value
-                future.set_exception(ERRORS.get(name, StoreUnavailable)(message))
-        with self._lock:
-            self._closed = True
-            pending, self._pending = self._pending, {}
-        for future in pending.values():
-            future.set_exception(StoreUnavailable("the store process stopped"))
-
-    def submit(self, kind: str, job: tuple) -> Future:
-        """Queue a ``"read"`` or ``"write"`` job; the Future holds its value or its error."""
-        future: Future = Future()
-        with self._lock:
-            if self._closed:
-                raise StoreUnavailable("the store process is not running")
-            request = next(self._ids)
-            self._pending[request] = future
-        try:
-            with self._send_lock:
-                self._conn.send((request, kind, job))
-        except OSError as exc:
-            with self._lock:
-                self._pending.pop(request, None)
-            raise StoreUnavailable("the store process is not running") from exc
-        return future
-
-    def call(self, kind: str, job: tuple) -> Any:
-        return self.submit(kind, job).result()
-
-    def close(self) -> None:
-        """Stop the store process and its workers (idempotent)."""
-        with self._lock:
-            if self._stopping:
-                return
-            self._stopping = self._closed = True
-        try:
-            with self._send_lock:
-                self._conn.send((None, "close", None))  # the store process kills its workers and exits
-        except OSError:
-            pass  # it is gone already
-        self._process.join(5)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
+        for process, _ in supervisor.workers.values():
+            process.kill()

@@ -1,0 +1,275 @@
+"""The web process's handle on the store: reads go straight to a query process, writes to the store process.
+
+A read used to travel web → store process → worker and back the same way; each hop wakes a
+process (about 0.1 ms here). Now the store process hands each worker's pipe over
+(see ``mcfkg.sparql.workers``) and this module talks to the workers itself:
+
+- a caller's thread (or the event loop) sends the job to an idle worker directly, or queues it;
+- one dispatcher thread waits (epoll) on every worker's pipe and on the store process's
+  pipe, resolves Futures with the replies, hands queued jobs to freed workers, and enforces
+  the deadlines: past one it asks the store process to kill the worker and tells the client
+  (QueryTimeout) once that is done, so the CPU is free when the client hears about it;
+- after a write, workers of older generations are retired, and the write's Future resolves
+  only after the newer ones were handed over: a client reads its own writes.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.reduction
+import select
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from mcfkg.sparql.model import ERRORS, QueryTimeout, StoreUnavailable
+from mcfkg.sparql.workers import PoolConfig, StoreSource, supervise
+
+# The dispatcher wakes at least this often, so a deadline is enforced at most this late
+# (a submitting thread never has to wake it; a reply or a new worker wakes it anyway).
+MAX_DEADLINE_LAG_S = 0.25
+
+
+@dataclass(eq=False)
+class _Worker:
+    pid: int
+    conn: multiprocessing.connection.Connection
+    generation: int
+    future: Future | None = None  # None: idle
+    deadline: float = 0.0
+
+
+def _resolve(future: Future, ok: bool, value: Any) -> None:
+    if ok:
+        future.set_result(value)
+    else:
+        name, message = value
+        future.set_exception(ERRORS.get(name, StoreUnavailable)(message))
+
+
+class Engine:
+    """Runs store jobs in the store's processes. Thread-safe; every call returns a Future."""
+
+    def __init__(self, source: StoreSource, config: PoolConfig, start_timeout_s: float = 3600) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=supervise, args=(child, source, config), name="mcfkg-store")
+        self._process.start()
+        child.close()
+        if not self._conn.poll(start_timeout_s):
+            self._process.kill()
+            raise StoreUnavailable("the store did not start in time")
+        status, detail = self._conn.recv()
+        if status != "ready":
+            self._process.join()
+            raise StoreUnavailable(f"the store could not be loaded: {detail}")
+        self._timeout_s = config.timeout_s
+        self._lock = threading.Lock()  # guards the state below
+        self._send_lock = threading.Lock()  # sends to the store process (taken after _lock, never before)
+        self._epoll = select.epoll()
+        self._epoll.register(self._conn.fileno(), select.EPOLLIN)
+        self._workers: dict[int, _Worker] = {}  # by file descriptor: idle and busy
+        self._idle: list[_Worker] = []
+        self._queue: deque[tuple[Future, tuple]] = deque()
+        self._writes: dict[int, Future] = {}
+        self._dying: dict[int, tuple[Future | None, Exception | None]] = {}  # pid -> what to tell its client
+        self._generation = 0
+        self._ids = itertools.count()
+        self._closed = False  # no more jobs are accepted
+        self._stopping = False  # close() was called
+        threading.Thread(target=self._dispatch, name="mcfkg-store-replies", daemon=True).start()
+        atexit.register(self.close)
+
+    # -- callers' side ------------------------------------------------------------------
+
+    def submit(self, kind: str, job: tuple) -> Future:
+        """Queue a ``"read"`` or ``"write"`` job; the Future holds its value or its error."""
+        future: Future = Future()
+        with self._lock:
+            if self._closed:
+                raise StoreUnavailable("the store process is not running")
+            if kind == "write":
+                request = next(self._ids)
+                self._writes[request] = future
+                worker = None
+            else:
+                worker = self._take_idle()
+                if worker is None:
+                    self._queue.append((future, job))
+                    return future
+                self._start(worker, future)
+        if worker is not None:
+            self._send_job(worker, job)
+            return future
+        try:
+            self._tell_store(("write", request, job))
+        except OSError as exc:
+            with self._lock:
+                self._writes.pop(request, None)
+            raise StoreUnavailable("the store process is not running") from exc
+        return future
+
+    def call(self, kind: str, job: tuple) -> Any:
+        return self.submit(kind, job).result()
+
+    def close(self) -> None:
+        """Stop the store process and its workers (idempotent)."""
+        with self._lock:
+            if self._stopping:
+                return
+            self._stopping = self._closed = True
+        try:
+            self._tell_store(("close",))  # the store process kills its workers and exits
+        except OSError:
+            pass  # it is gone already
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+    # -- worker bookkeeping (called with _lock held) ----------------------------------------
+
+    def _tell_store(self, message: tuple) -> None:
+        with self._send_lock:
+            self._conn.send(message)
+
+    def _take_idle(self) -> _Worker | None:
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.generation >= self._generation:
+                return worker
+            self._retire(worker, None, None)
+        return None
+
+    def _start(self, worker: _Worker, future: Future) -> None:
+        worker.future, worker.deadline = future, time.monotonic() + self._timeout_s
+
+    def _retire(self, worker: _Worker, future: Future | None, error: Exception | None) -> None:
+        """Forget a worker and ask the store process to kill it; ``future`` fails with ``error`` once it is dead."""
+        fd = worker.conn.fileno()
+        self._epoll.unregister(fd)
+        del self._workers[fd]
+        worker.conn.close()
+        self._dying[worker.pid] = (future, error)
+        try:
+            self._tell_store(("kill", worker.pid))
+        except OSError:
+            pass  # the store process is gone; _shut fails what is left
+
+    def _next_job(self, worker: _Worker) -> tuple | None:
+        """Give a free worker the next queued job, or park it (or retire it if it is stale)."""
+        if worker.generation < self._generation:
+            self._retire(worker, None, None)
+        elif self._queue:
+            future, job = self._queue.popleft()
+            self._start(worker, future)
+            return job
+        else:
+            self._idle.append(worker)
+        return None
+
+    @staticmethod
+    def _send_job(worker: _Worker, job: tuple) -> None:
+        try:
+            worker.conn.send(job)
+        except OSError:
+            pass  # the worker died: the dispatcher sees its pipe close and answers the Future
+
+    # -- the dispatcher thread ----------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        control = self._conn.fileno()
+        while True:
+            with self._lock:
+                deadlines = [w.deadline for w in self._workers.values() if w.future is not None]
+            timeout = min([MAX_DEADLINE_LAG_S, *(d - time.monotonic() for d in deadlines)])
+            for fd, _ in self._epoll.poll(max(timeout, 0)):
+                if fd != control:
+                    self._on_reply(fd)
+                elif not self._on_store_message():
+                    self._shut()
+                    return
+            self._expire()
+
+    def _on_reply(self, fd: int) -> None:
+        worker = self._workers.get(fd)
+        if worker is None:
+            return
+        try:
+            reply = worker.conn.recv()  # outside the lock: a large answer takes a while to copy
+        except (EOFError, OSError):
+            reply = None
+        with self._lock:
+            future, worker.future = worker.future, None
+            if reply is None:
+                if worker in self._idle:
+                    self._idle.remove(worker)
+                self._retire(worker, future, StoreUnavailable(
+                    "the query process died; the query may need more memory than the server has"))
+                return
+            job = self._next_job(worker)
+        if job is not None:
+            self._send_job(worker, job)
+        if future is not None:
+            _resolve(future, *reply)
+
+    def _on_store_message(self) -> bool:
+        try:
+            kind, *args = self._conn.recv()
+        except (EOFError, OSError):
+            return False
+        if kind == "worker":
+            pid, generation = args
+            fd = multiprocessing.reduction.recv_handle(self._conn)
+            worker = _Worker(pid, multiprocessing.connection.Connection(fd), generation)
+            with self._lock:
+                self._workers[fd] = worker
+                self._epoll.register(fd, select.EPOLLIN)
+                job = self._next_job(worker)
+            if job is not None:
+                self._send_job(worker, job)
+        elif kind == "killed":
+            with self._lock:
+                future, error = self._dying.pop(args[0], (None, None))
+            if future is not None and error is not None:
+                future.set_exception(error)
+        elif kind == "done":
+            request, ok, value, generation = args
+            with self._lock:
+                future = self._writes.pop(request)
+                self._generation = generation
+                stale = [w for w in self._idle if w.generation < generation]
+                for worker in stale:
+                    self._idle.remove(worker)
+                    self._retire(worker, None, None)
+            _resolve(future, ok, value)
+        return True
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for worker in [w for w in self._workers.values() if w.future is not None and w.deadline <= now]:
+                future, worker.future = worker.future, None
+                self._retire(worker, future, QueryTimeout(
+                    f"the query was stopped after {self._timeout_s:g} s, this endpoint's time limit; "
+                    "narrow it (LIMIT, more specific patterns) and try again"))
+
+    def _shut(self) -> None:
+        """The store process is gone: fail everything still waiting."""
+        with self._lock:
+            self._closed = True
+            waiting = [w.future for w in self._workers.values() if w.future is not None]
+            waiting += [f for f, _ in self._queue] + list(self._writes.values())
+            waiting += [f for f, _ in self._dying.values() if f is not None]
+            for worker in self._workers.values():
+                worker.conn.close()
+            self._workers.clear(), self._idle.clear(), self._queue.clear(), self._writes.clear(), self._dying.clear()
+        for future in waiting:
+            if not future.done():
+                future.set_exception(StoreUnavailable("the store process stopped"))

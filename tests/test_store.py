@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,6 +20,7 @@ from mcfkg.store import (
     QueryError,
     QueryTimeout,
     ResultFormats,
+    StoreUnavailable,
     UnsafeOperation,
 )
 
@@ -92,3 +97,32 @@ def test_update_with_protocol_using_graphs(store) -> None:
     store.update(update, QueryDataset((EX + "books",)))
     assert len(store.select(f"SELECT ?b WHERE {{ GRAPH <{EX}copy> {{ ?b a <{EX}Copied> }} }}").rows) == 2
     store.drop(EX + "copy")
+
+
+def test_concurrent_readers_see_every_acknowledged_write(store) -> None:
+    """Reads go straight to the query processes; after a write none of them may be stale."""
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{EX}counter> {{ ?s ?p ?o }} }}"
+    with ThreadPoolExecutor(4) as pool:
+        for i in range(1, 6):
+            store.update(f"INSERT DATA {{ GRAPH <{EX}counter> {{ <{EX}c{i}> <{EX}n> {i} }} }}")
+            seen = list(pool.map(lambda _: store.select(count).rows[0]["n"], range(8)))
+            assert seen == [Literal(i)] * 8
+    store.drop(EX + "counter")
+
+
+def test_a_query_process_that_dies_is_replaced(store) -> None:
+    supervisor = store._engine._process.pid
+    workers = {int(p) for task in Path(f"/proc/{supervisor}/task").iterdir()
+               for p in (task / "children").read_text().split()}
+    assert workers
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)  # let the store notice; a query sent meanwhile may meet the dying worker
+    for _ in range(3):
+        try:
+            assert store.query("ASK {}", "application/sparql-results+json").kind == "boolean"
+            break
+        except StoreUnavailable:
+            continue
+    else:
+        pytest.fail("the store did not replace its query processes")

@@ -17,6 +17,7 @@ from typing import Sequence
 from rdflib.query import Result
 
 from mcfkg.config import Settings
+from mcfkg.sparql.engine import Engine
 from mcfkg.sparql.execute import Limits
 from mcfkg.sparql.model import (  # re-exported: callers import them from here
     InvalidRdf,
@@ -30,7 +31,6 @@ from mcfkg.sparql.model import (  # re-exported: callers import them from here
 from mcfkg.sparql.negotiation import NotAcceptable, ResultFormats
 from mcfkg.sparql.safety import UnsafeOperation
 from mcfkg.sparql.update_dataset import UpdateDatasetConflict
-from mcfkg.sparql.engine import Engine
 from mcfkg.sparql.workers import PoolConfig, StoreSource
 
 __all__ = [

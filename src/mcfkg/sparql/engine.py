@@ -184,18 +184,22 @@ class Engine:
     # -- the dispatcher thread ----------------------------------------------------------------
 
     def _dispatch(self) -> None:
+        """The dispatcher thread: runs until the store process is gone, then fails whatever waits
+        (also if this thread itself fails: callers get StoreUnavailable instead of hanging)."""
         control = self._conn.fileno()
-        while True:
-            with self._lock:
-                deadlines = [w.deadline for w in self._workers.values() if w.future is not None]
-            timeout = min([MAX_DEADLINE_LAG_S, *(d - time.monotonic() for d in deadlines)])
-            for fd, _ in self._epoll.poll(max(timeout, 0)):
-                if fd != control:
-                    self._on_reply(fd)
-                elif not self._on_store_message():
-                    self._shut()
-                    return
-            self._expire()
+        try:
+            while True:
+                with self._lock:
+                    deadlines = [w.deadline for w in self._workers.values() if w.future is not None]
+                timeout = min([MAX_DEADLINE_LAG_S, *(d - time.monotonic() for d in deadlines)])
+                for fd, _ in self._epoll.poll(max(timeout, 0)):
+                    if fd != control:
+                        self._on_reply(fd)
+                    elif not self._on_store_message():
+                        return
+                self._expire()
+        finally:
+            self._shut()
 
     def _on_reply(self, fd: int) -> None:
         worker = self._workers.get(fd)
@@ -269,7 +273,9 @@ class Engine:
             waiting += [f for f, _ in self._dying.values() if f is not None]
             for worker in self._workers.values():
                 worker.conn.close()
-            self._workers.clear(), self._idle.clear(), self._queue.clear(), self._writes.clear(), self._dying.clear()
+            for pending in (self._workers, self._idle, self._queue, self._writes, self._dying):
+                pending.clear()
+            self._epoll.close()
         for future in waiting:
             if not future.done():
                 future.set_exception(StoreUnavailable("the store process stopped"))

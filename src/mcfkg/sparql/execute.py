@@ -14,7 +14,13 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from mcfkg.sparql.model import InvalidRdf, QueryDataset, QueryError, QueryOutcome, ResultTooLarge
+from mcfkg.sparql.model import (
+    InvalidRdf,
+    QueryDataset,
+    QueryError,
+    QueryOutcome,
+    ResultTooLarge,
+)
 from mcfkg.sparql.negotiation import BOOLEAN, GRAPH, SOLUTIONS, ResultFormats
 from mcfkg.sparql.safety import check_query, check_update
 from mcfkg.sparql.update_dataset import apply_using
@@ -109,9 +115,9 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
             media_type = formats.for_kind(SOLUTIONS)
             results_format = _results_format(media_type)
             body = result.serialize(format=results_format)
-            if _row_bound(body, results_format) > limits.max_result_rows:
-                if _row_count(body, results_format) > limits.max_result_rows:
-                    raise ResultTooLarge(_too_large(limits.max_result_rows, "rows"))
+            cap = limits.max_result_rows
+            if _row_bound(body, results_format) > cap and _row_count(body, results_format) > cap:
+                raise ResultTooLarge(_too_large(cap, "rows"))
             return QueryOutcome(body, media_type, SOLUTIONS)
         media_type = formats.for_kind(GRAPH)
         body = ox.serialize(_capped(result, limits.max_result_rows), format=rdf_format(media_type))

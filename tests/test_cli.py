@@ -7,14 +7,16 @@ import io
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from rdflib import RDF, SH, Dataset, Graph, Literal
 from typer.testing import CliRunner
 
-from mcfkg.cli import app
+from mcfkg.cli import QueryFormat, app
 from mcfkg.config import Settings
+from mcfkg.query import GRAPH_FORMATS, SOLUTION_FORMATS
 from mcfkg.vocab import Vocab
 
 V = Vocab()
@@ -202,3 +204,44 @@ def test_real_console_script_builds(pipeline_env: dict[str, str], tmp_path: Path
     )
     assert done.returncode == 0, done.stderr
     assert DIST_FILES <= {p.name for p in dist.iterdir()}
+
+
+QUERIES = {
+    "SELECT": "SELECT ?o WHERE { mcfid:jiuzhou mcf:tierOneSupplierFor ?o }",
+    "ASK": "ASK { mcfid:jiuzhou mcf:tierOneSupplierFor mcfid:c919 }",
+    "CONSTRUCT": "CONSTRUCT { mcfid:jiuzhou ?p ?o } WHERE { mcfid:jiuzhou ?p ?o }",
+    "DESCRIBE": "DESCRIBE mcfid:jiuzhou",
+}
+FITS = {"SELECT": SOLUTION_FORMATS, "ASK": SOLUTION_FORMATS, "CONSTRUCT": GRAPH_FORMATS, "DESCRIBE": GRAPH_FORMATS}
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in QueryFormat])
+@pytest.mark.parametrize("kind", sorted(QUERIES))
+def test_every_query_kind_in_every_format_answers_or_says_which_formats_fit(cli, kind: str, fmt: str) -> None:
+    result = cli("query", QUERIES[kind], "--format", fmt)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if fmt not in FITS[kind]:
+        assert result.exit_code == 2
+        assert result.stderr.strip().startswith("error:") and len(result.stderr.strip().splitlines()) == 1
+        assert all(f"{f}" in result.stderr for f in FITS[kind] if f != "table")
+        return
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip()
+
+
+def test_ask_as_csv_and_tsv_is_a_one_column_table_like_jena(cli) -> None:
+    """CSV/TSV results have no boolean form: Jena/Fuseki (and our server) write ``_askResult`` and the answer."""
+    assert cli("query", QUERIES["ASK"], "--format", "csv").stdout_bytes == b"_askResult\r\ntrue\r\n"
+    assert cli("query", "ASK { mcfid:c919 mcf:tierOneSupplierFor mcfid:jiuzhou }", "--format", "tsv").stdout == (
+        "?_askResult\nfalse\n"
+    )
+
+
+def test_a_runaway_query_is_stopped_at_the_time_limit(cli) -> None:
+    cross_join = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    result = cli("query", cross_join, "--timeout", "1")
+    assert result.exit_code == 124, result.output
+    assert "ran longer than 1 s and was stopped" in result.stderr and "Traceback" not in result.output
+    assert time.monotonic() - started < 30  # loading the fixture takes a second or two; the join would take hours

@@ -36,6 +36,7 @@ def test_every_field_parses_from_its_variable(monkeypatch: pytest.MonkeyPatch, t
         "MAX_REQUEST_BYTES": ("2048", 2048),
         "MAX_UPLOAD_BYTES": ("4096", 4096),
         "QUERY_WORKERS": ("3", 3),
+        "MAX_QUERY_WORKERS": ("6", 6),
         "UPDATE_TOKEN": ("s3cret", "s3cret"),
         "SERVICE_ALLOWLIST": (" https://a.example/sparql, https://b.example/sparql ,", ("https://a.example/sparql", "https://b.example/sparql")),
         "LINK_ENDPOINT": ("http://127.0.0.1:9/sparql", "http://127.0.0.1:9/sparql"),

@@ -76,15 +76,28 @@ def test_write_dist_writes_every_file_and_each_parses(ds: Dataset, pipeline_sett
     assert [p.name for p in dist.parent.iterdir()] == ["dist"]  # no staging directory left behind
 
 
+def test_write_dist_replaces_only_its_own_files(ds: Dataset, pipeline_settings: Settings, tmp_path: Path) -> None:
+    dist = tmp_path / "out" / "dist"
+    dist.mkdir(parents=True)
+    (dist / "marker").write_text("not ours\n")
+    (dist / "mcfkg.ttl").write_text("previous build\n")
+    written = write_dist(ds, dist, load_context(pipeline_settings), V)
+    assert (dist / "marker").read_text() == "not ours\n"
+    assert "marker" not in {p.name for p in written}
+    assert (dist / "mcfkg.ttl").read_text() != "previous build\n"
+    assert [p.name for p in dist.parent.iterdir()] == ["dist"]  # no staging directory left behind
+
+
 def test_failed_write_leaves_the_previous_dist_intact(ds: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dist = tmp_path / "out" / "dist"
     dist.mkdir(parents=True)
     (dist / "mcfkg.ttl").write_text("previous build\n")
+    (dist / "marker").write_text("not ours\n")
     broken = dict(FORMATS, xml=export_module.Format("no-such-serializer", "mcfkg.rdf", "application/rdf+xml"))
     monkeypatch.setattr(export_module, "FORMATS", broken)
     with pytest.raises(Exception, match="no-such-serializer"):
         write_dist(ds, dist, None, V)
-    assert [p.name for p in dist.iterdir()] == ["mcfkg.ttl"]
+    assert sorted(p.name for p in dist.iterdir()) == ["marker", "mcfkg.ttl"]
     assert (dist / "mcfkg.ttl").read_text() == "previous build\n"
     assert [p.name for p in dist.parent.iterdir()] == ["dist"]
 

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from rdflib import RDFS, Literal, URIRef
+from rdflib import RDFS, XSD, Literal, URIRef
 
 from mcfkg.config import Settings
 from mcfkg.graph import LoadError, load_dataset, source_files, union_graph
@@ -61,6 +61,21 @@ def test_rebase_rewrites_every_canonical_iri_including_graph_names(pipeline_sett
     assert (local.ID.jiuzhou, local.MCF.tierOneSupplierFor, local.ID.c919) in ds.graph(local.GRAPH["article/p1/s1"])
     every_iri = {t for quad in ds.quads((None, None, None, None)) for t in quad if isinstance(t, URIRef)}
     assert not any(str(iri).startswith("https://w3id.org/mcfkg/") for iri in every_iri)
+
+
+def test_rebase_rewrites_anyuri_literals_such_as_shacl_prefix_declarations(tmp_path: Path) -> None:
+    """SHACL-SPARQL prefixes are ``sh:namespace "…"^^xsd:anyURI``: left unrebased, every SPARQL constraint misfires."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<https://w3id.org/mcfkg/shapes/> sh:declare [ sh:prefix "mcf" ;\n'
+        '  sh:namespace "https://w3id.org/mcfkg/def/"^^xsd:anyURI ] .\n'
+        '<https://w3id.org/mcfkg/shapes/> <http://www.w3.org/2000/01/rdf-schema#comment> "https://w3id.org/mcfkg/ is our base" .\n'
+    )
+    union = union_graph(load_dataset([shapes], "http://localhost:8000/kg/"))
+    namespace = Literal("http://localhost:8000/kg/def/", datatype=XSD.anyURI)
+    assert (None, URIRef("http://www.w3.org/ns/shacl#namespace"), namespace) in union
+    assert (None, RDFS.comment, Literal("https://w3id.org/mcfkg/ is our base")) in union  # text is not an IRI
 
 
 def test_union_graph_holds_every_graph_and_can_exclude_one(pipeline_settings: Settings) -> None:

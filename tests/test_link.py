@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pytest
 from live_mcfkg import MCFKG, free_port, mcfkg_serve
-from rdflib import OWL, RDF, VOID, Dataset, URIRef
+from rdflib import OWL, RDF, VOID, Dataset, Literal, URIRef
 from typer.testing import CliRunner
 
 from mcfkg.cli import app
+from mcfkg.link.review import Decision, links_dataset
 from mcfkg.link.void import linksets
+from mcfkg.link.wikidata import WIKIDATA_SPARQL
 from mcfkg.vocab import Vocab
 
-EXTRACT = Path(__file__).parent / "data" / "wikidata-extract.ttl"
+ROOT = Path(__file__).resolve().parents[1]
+EXTRACT = ROOT / "tests" / "data" / "wikidata-extract.ttl"
 WD = "http://www.wikidata.org/entity/"
 ONTOLOGY = """@prefix mcf: <https://w3id.org/mcfkg/def/> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
@@ -30,6 +33,9 @@ mcf:Country a owl:Class ; rdfs:subClassOf mcf:Place .
 mcf:GovernmentAgency a owl:Class .
 mcf:Aircraft a owl:Class .
 mcf:Award a owl:Class .
+mcf:PartyCongress a owl:Class .
+mcf:Region a owl:Class ; rdfs:subClassOf mcf:Place .
+mcf:ResearchInstitute a owl:Class .
 """
 PREFIXES = """@prefix mcf: <https://w3id.org/mcfkg/def/> .
 @prefix mcfid: <https://w3id.org/mcfkg/id/> .
@@ -45,6 +51,9 @@ ENTITIES = """GRAPH mcfg:test {
   mcfid:mianyang a mcf:City ; rdfs:label "Mianyang"@en, "绵阳市"@zh ; mcf:locatedIn mcfid:sichuan .
   mcfid:ndrc a mcf:GovernmentAgency ; rdfs:label "National Development and Reform Commission"@en .
   mcfid:c919 a mcf:Aircraft ; rdfs:label "C919"@en .
+  mcfid:nineteenth-national-congress a mcf:PartyCongress ; rdfs:label "19th National Congress"@en, "中国共产党第十九次全国代表大会"@zh .
+  mcfid:western-region a mcf:Region ; rdfs:label "western region"@en .
+  mcfid:unnamed-research-center a mcf:ResearchInstitute ; rdfs:label "the research center (not named in the source)"@en .
 }
 """
 
@@ -77,19 +86,30 @@ def _run(*args: str):
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
+def _propose(project: Path, endpoint: str) -> tuple[str, list[dict[str, str]]]:
+    review = project / "review.csv"
+    result = _run("link", "propose", "--endpoint", endpoint, "--out", str(review))
+    assert result.exit_code == 0, result.output
+    return result.output, list(csv.DictReader(review.open(encoding="utf-8")))
+
+
+def _decide(review: Path, rows: list[dict[str, str]]) -> None:
+    with review.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def test_propose_finds_the_city_and_ranks_the_namesake_town_lower(wikidata: str, project: Path) -> None:
     _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
-    review = project / "review.csv"
-    result = _run("link", "propose", "--endpoint", wikidata, "--out", str(review))
-    assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(review.open(encoding="utf-8")))
+    _, rows = _propose(project, wikidata)
     mianyang = [r for r in rows if r["entity"].endswith("/mianyang")]
-    assert [r["candidate"] for r in mianyang][:2] == [WD + "Q990000001", WD + "Q990000002"]
+    assert [r["candidate"] for r in mianyang][:2] == [WD + "Q426130", WD + "Q990000002"]
     best, town = mianyang[0], mianyang[1]
     assert float(best["score"]) > float(town["score"])
     assert (best["type_ok"], best["place_ok"]) == ("yes", "yes")
     assert (town["type_ok"], town["place_ok"]) == ("no", "no")
-    assert best["predicate"] == "owl:sameAs" and town["predicate"] == "skos:closeMatch"
+    assert best["predicate"] == "owl:sameAs"
     assert all(r["decision"] == "" for r in rows)
     # Entities linked already are not proposed; the redirect never is.
     assert not any(r["entity"].endswith(("/sichuan", "/china")) for r in rows)
@@ -99,42 +119,98 @@ def test_propose_finds_the_city_and_ranks_the_namesake_town_lower(wikidata: str,
     assert ndrc[0]["candidate"] == WD + "Q990000020" and ndrc[0]["type_ok"] == "yes"
 
 
-def test_accept_turns_accepted_rows_into_links_with_provenance(wikidata: str, project: Path) -> None:
+def test_propose_suggests_no_link_to_a_candidate_the_evidence_is_against(wikidata: str, project: Path) -> None:
     _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
-    review = project / "review.csv"
-    assert _run("link", "propose", "--endpoint", wikidata, "--out", str(review)).exit_code == 0
-    rows = list(csv.DictReader(review.open(encoding="utf-8")))
+    _, rows = _propose(project, wikidata)
+    town = next(r for r in rows if r["candidate"] == WD + "Q990000002")
+    assert float(town["score"]) < 75
+    assert town["predicate"] == ""
+    assert town["advice"].startswith("reject suggested") and "type does not fit" in town["advice"]
+    # Every row with a suggested predicate clears the threshold and has nothing against it.
     for row in rows:
-        row["decision"] = "accept" if row["candidate"].endswith("Q990000001") else "reject"
-    with review.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+        if row["predicate"]:
+            assert float(row["score"]) >= 75 and "no" not in (row["type_ok"], row["place_ok"]), row
+
+
+def test_propose_accounts_for_every_linkable_entity(wikidata: str, project: Path) -> None:
+    _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
+    output, rows = _propose(project, wikidata)
+    # A class with no Wikidata type constraint is still searched, scored lower, flagged for a type check by hand.
+    congress = [r for r in rows if r["entity"].endswith("/nineteenth-national-congress")]
+    assert congress and congress[0]["candidate"] == WD + "Q990000023"
+    assert congress[0]["type_ok"] == "" and "no type constraint known for class PartyCongress" in congress[0]["evidence"]
+    assert float(congress[0]["score"]) < float(next(r["score"] for r in rows if r["entity"].endswith("/c919")))
+    assert congress[0]["predicate"] == "skos:closeMatch" and "type by hand" in congress[0]["advice"]
+    # The others are listed with the reason they have no candidate; the unnamed one is not searched.
+    assert "western-region: no item with a matching English or Chinese label" in output
+    assert "none known for class Region" in output
+    assert "unnamed-research-center: not named in the source" in output
+    assert not any(r["entity"].endswith("/unnamed-research-center") for r in rows)
+    proposed = {r["entity"].rsplit("/", 1)[-1] for r in rows}
+    listed = {line.split(":")[0].strip() for line in output.split("No candidate for:")[1].splitlines()[1:] if ": " in line}
+    assert proposed | listed >= {"mianyang", "ndrc", "c919", "nineteenth-national-congress", "western-region",
+                                 "unnamed-research-center"}
+
+
+def test_accept_records_the_endpoint_each_row_came_from(wikidata: str, project: Path) -> None:
+    _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
+    output, rows = _propose(project, wikidata)
+    review = project / "review.csv"
+    assert f"mcfkg link accept {review}`" in output  # the hint is the command that works
+    assert {r["endpoint"] for r in rows} == {wikidata}
+    for row in rows:
+        row["decision"] = "accept" if row["candidate"].endswith("Q426130") else "reject"
+    _decide(review, rows)
     links = project / "data" / "links.trig"
-    result = _run("link", "accept", str(review), "--links", str(links), "--endpoint", wikidata)
+    result = _run("link", "accept", str(review), "--links", str(links))
     assert result.exit_code == 0, result.output
     ds = Dataset()
     ds.parse(links, format="trig")
     graph = ds.graph(URIRef("https://w3id.org/mcfkg/graph/links"))
-    mianyang, item = URIRef("https://w3id.org/mcfkg/id/mianyang"), URIRef(WD + "Q990000001")
+    mianyang, item = URIRef("https://w3id.org/mcfkg/id/mianyang"), URIRef(WD + "Q426130")
     assert (mianyang, OWL.sameAs, item) in graph
     record = graph.value(predicate=RDF.object, object=item)
     assert graph.value(record, RDF.subject) == mianyang
     prov = "http://www.w3.org/ns/prov#"
-    assert str(graph.value(record, URIRef(prov + "wasDerivedFrom"))) == "https://www.wikidata.org/wiki/Q990000001"
+    # Derived from the stand-in that produced the candidate and the item as it names it; no wikidata.org page.
+    assert set(graph.objects(record, URIRef(prov + "wasDerivedFrom"))) == {URIRef(wikidata), item}
+    method = str(graph.value(record, URIRef("https://w3id.org/mcfkg/def/verificationMethod")))
+    assert wikidata in method and "query.wikidata.org" not in method
     assert graph.value(record, URIRef(prov + "generatedAtTime")) is not None
     assert graph.value(record, URIRef(prov + "wasAttributedTo")) is not None
     # Accepting again adds nothing; the rejected town never became a link.
-    again = _run("link", "accept", str(review), "--links", str(links), "--endpoint", wikidata)
+    again = _run("link", "accept", str(review), "--links", str(links))
     assert "0 link(s) added" in again.output
     assert (None, None, URIRef(WD + "Q990000002")) not in graph
+
+
+def test_accept_cites_the_wikidata_page_only_for_wikidata_itself(tmp_path: Path) -> None:
+    decision = Decision(2, URIRef("https://w3id.org/mcfkg/id/mianyang"), URIRef(WD + "Q426130"), OWL.sameAs,
+                        Literal("Mianyang", lang="en"), "", WIKIDATA_SPARQL)
+    graph = links_dataset([decision], tmp_path / "review.csv", Vocab().base).graph(Vocab().GRAPH["links"])
+    derived = set(graph.objects(None, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
+    assert derived == {URIRef(WIKIDATA_SPARQL), URIRef(WD + "Q426130"), URIRef("https://www.wikidata.org/wiki/Q426130")}
+
+
+def test_accept_refuses_a_row_without_a_suggested_predicate(wikidata: str, project: Path) -> None:
+    _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
+    _, rows = _propose(project, wikidata)
+    for row in rows:
+        row["decision"] = "accept" if row["candidate"].endswith("Q990000002") else ""
+    review = project / "review.csv"
+    _decide(review, rows)
+    result = _run("link", "accept", str(review), "--links", str(project / "links.trig"))
+    assert result.exit_code == 2
+    assert "without a predicate" in result.output and "reject suggested" in result.output
+    assert not (project / "links.trig").exists()
 
 
 def test_accept_rejects_a_misspelt_decision(project: Path) -> None:
     _write_data(project, "")
     review = project / "review.csv"
-    review.write_text("entity,candidate,predicate,decision\n"
-                      f"https://w3id.org/mcfkg/id/mianyang,{WD}Q990000001,owl:sameAs,acept\n", encoding="utf-8")
+    review.write_text("entity,candidate,predicate,decision,endpoint\n"
+                      f"https://w3id.org/mcfkg/id/mianyang,{WD}Q426130,owl:sameAs,acept,http://127.0.0.1:9/sparql\n",
+                      encoding="utf-8")
     result = _run("link", "accept", str(review), "--links", str(project / "links.trig"))
     assert result.exit_code == 2
     assert "review.csv:2" in result.output and "acept" in result.output
@@ -162,7 +238,7 @@ def test_verify_flags_wrong_link_redirect_and_type_mismatch(wikidata: str, proje
 def test_verify_passes_good_links_and_reports_unchecked_targets(wikidata: str, project: Path) -> None:
     _write_data(project, """
       mcfid:sichuan owl:sameAs wd:Q19770 ; owl:sameAs <https://sws.geonames.org/1794299/> .
-      mcfid:mianyang skos:exactMatch wd:Q990000001 .
+      mcfid:mianyang skos:exactMatch wd:Q426130 .
     """)
     result = _run("link", "verify", "--endpoint", wikidata)
     assert result.exit_code == 0, result.output
@@ -170,12 +246,34 @@ def test_verify_passes_good_links_and_reports_unchecked_targets(wikidata: str, p
     assert "0 problem(s)" in result.output
 
 
+def test_verify_passes_for_the_shipped_links_against_the_stand_in(wikidata: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stand-in is a faithful extract: every Wikidata link of data/links.trig checks out against it."""
+    for name in ("MCFKG_DATA_DIR", "MCFKG_ONTOLOGY_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "250")
+    shipped = Dataset()
+    shipped.parse(ROOT / "data" / "links.trig", format="trig")
+    wikidata_links = {(str(s).rsplit("/", 1)[-1], str(o)) for s, _, o, _ in shipped.quads((None, None, None, None))
+                      if str(o).startswith(WD + "Q") and str(s).startswith("https://w3id.org/mcfkg/id/")
+                      and "/link/" not in str(s)}
+    assert len(wikidata_links) >= 6
+    result = _run("link", "verify", "--endpoint", wikidata)
+    assert result.exit_code == 0, result.output
+    assert "0 problem(s)" in result.output
+    for slug, target in wikidata_links:
+        assert any(slug in line and target in line and " label " in line and " ok " in line
+                   for line in result.output.splitlines()), (slug, target, result.output)
+    # A class with no Wikidata type constraint is said to be unchecked, not passed silently.
+    assert any("cpc-central-committee" in line and " note " in line and "no type constraint known for class PartyOrgan"
+               in line for line in result.output.splitlines()), result.output
+
+
 def test_offline_endpoint_fails_with_a_message_not_a_traceback(project: Path) -> None:
     _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 .")
     closed = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
     env = {**os.environ, "MCFKG_LINK_ENDPOINT": closed, "MCFKG_LINK_TIMEOUT_S": "3"}
     for command in (["verify"], ["propose", "--out", str(project / "r.csv")]):
-        proc = subprocess.run([MCFKG, "link", *command], env=env,
+        proc = subprocess.run([MCFKG, "link", *command], env=env, check=False,
                               capture_output=True, text=True, timeout=60)
         assert proc.returncode == 3, proc.stdout + proc.stderr
         assert "Traceback" not in proc.stderr

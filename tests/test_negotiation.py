@@ -49,6 +49,19 @@ XML = "application/sparql-results+xml"
         # parameters other than q are ignored, case does not matter
         ("TEXT/CSV; charset=utf-8; q=0.7, text/tab-separated-values;q=0.6", SOLUTIONS, "text/csv"),
         ("application/trig", GRAPH, "application/trig"),
+        # ASK answers in CSV and TSV too (Fuseki does)
+        ("text/csv", BOOLEAN, "text/csv"),
+        ("text/tab-separated-values", BOOLEAN, "text/tab-separated-values"),
+        # a wildcard matches what we would send as Content-Type, not aliases such as text/xml
+        ("text/*", SOLUTIONS, "text/csv"),
+        ("text/*", BOOLEAN, "text/csv"),
+        ("text/*", GRAPH, "text/turtle"),
+        ("text/xml", SOLUTIONS, XML),  # an alias named in full still counts
+        # lenient parsing: empty elements and malformed q are ignored, not a 406
+        (",,,", SOLUTIONS, JSON),
+        ("text/csv;q=abc", SOLUTIONS, "text/csv"),
+        ("text/csv;q=nan, application/sparql-results+json;q=0.5", SOLUTIONS, "text/csv"),
+        ("text/csv;;q=0.5;, , text/tab-separated-values;q=0.4", SOLUTIONS, "text/csv"),
     ],
 )
 def test_accept_header_picks_the_best_format(accept: str | None, kind: str, expected: str) -> None:
@@ -57,7 +70,7 @@ def test_accept_header_picks_the_best_format(accept: str | None, kind: str, expe
 
 @pytest.mark.parametrize(
     ("accept", "kind"),
-    [("image/png", SOLUTIONS), ("text/csv", BOOLEAN), ("text/csv", GRAPH), ("*/*;q=0", GRAPH),
+    [("image/png", SOLUTIONS), ("text/turtle", BOOLEAN), ("text/csv", GRAPH), ("*/*;q=0", GRAPH),
      ("text/turtle;q=0", GRAPH)],
 )
 def test_nothing_acceptable_is_refused_with_the_alternatives(accept: str, kind: str) -> None:
@@ -106,13 +119,29 @@ def test_html_is_chosen_only_when_offered() -> None:
 
 
 def test_malformed_ranges_are_ignored_and_q_is_clamped() -> None:
-    ranges = parse_accept("garbage, text/csv;q=7, text/tsv;q=abc")
+    ranges = parse_accept("garbage, text/csv;q=7, text/tsv;q=abc, text/n3;q=-1")
     assert quality(ranges, "text/csv") == 1.0
-    assert quality(ranges, "text/tsv") == 0.0
+    assert quality(ranges, "text/tsv") == 1.0  # a malformed q is ignored: the range keeps the default
+    assert quality(ranges, "text/n3") == 0.0
+
+
+def test_format_names_offered_are_the_ones_that_work() -> None:
+    with pytest.raises(NotAcceptable) as refused:
+        negotiate(None, "html", SOLUTIONS)
+    assert "html" not in str(refused.value).split("use one of")[1]
+    assert "csv" in str(refused.value)
 
 
 def test_result_formats_decides_every_kind_at_once() -> None:
     formats = result_formats("text/csv, text/turtle;q=0.5", None)
-    assert (formats.solutions, formats.boolean, formats.graph) == ("text/csv", None, "text/turtle")
-    with pytest.raises(NotAcceptable):
-        formats.for_kind(BOOLEAN)
+    assert (formats.solutions, formats.boolean, formats.graph) == ("text/csv", "text/csv", "text/turtle")
+    graphs_only = result_formats("text/turtle", None)
+    with pytest.raises(NotAcceptable, match="cannot express a SELECT result or an ASK result"):
+        graphs_only.for_kind(BOOLEAN)
+
+
+@pytest.mark.parametrize(("accept", "format_param"), [("image/png", None), (None, "bogus"), (None, "html")])
+def test_one_refusal_message_for_a_query_nothing_can_express(accept, format_param) -> None:
+    message = result_formats(accept, format_param).refusal
+    assert message.count("cannot express") == 1 and message.count("SELECT and ASK results come as") == 1
+    assert "format=json|xml|csv|tsv" in message and "html" not in message.replace(f"format={format_param}", "")

@@ -49,8 +49,10 @@ def test_query_serialises_in_the_format_for_its_kind(store) -> None:
         b"b\r\nhttp://example.org/dune\r\nhttp://example.org/emma\r\n"
     assert b"<boolean>true</boolean>" in store.query("ASK {}", formats).body
     assert store.query(f"CONSTRUCT WHERE {{ <{EX}emma> a ?t }}", formats).media_type == TURTLE
+    assert store.query("ASK {}", "text/csv").body == b"_askResult\r\ntrue\r\n"  # Jena's form
+    assert store.query("ASK { <x:no> ?p ?o }", "text/tab-separated-values").body == b"?_askResult\nfalse\n"
     with pytest.raises(NotAcceptable):
-        store.query("ASK {}", "text/csv")
+        store.query("ASK {}", "text/turtle")
 
 
 def test_dataset_union_or_protocol_graphs(store) -> None:

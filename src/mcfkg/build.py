@@ -5,22 +5,20 @@ Nothing is written unless every file parses and the reasoned data conforms to th
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rdflib import Dataset, Graph
 
 from mcfkg.config import Settings
-from mcfkg.export import write_dist
-from mcfkg.graph import LoadError, load_dataset, load_graph, source_files, union_graph
+from mcfkg.export import load_context, write_dist
+from mcfkg.graph import load_dataset, load_graph, source_files, union_graph
 from mcfkg.reason import infer
 from mcfkg.validate import ValidationReport, validate
-from mcfkg.vocab import CANONICAL_BASE, Vocab
+from mcfkg.vocab import Vocab
 
 
 class BuildFailed(Exception):
@@ -64,24 +62,6 @@ def load_and_reason(settings: Settings, seconds: dict[str, float] | None = None)
 def load_shapes(settings: Settings) -> Graph:
     """The SHACL shapes graph (``ontology/shapes.ttl``), rebased like the data."""
     return load_graph(settings.ontology_dir / "shapes.ttl", settings.base_iri)
-
-
-def load_context(settings: Settings) -> dict[str, Any] | None:
-    """The JSON-LD context object from ``ontology/context.jsonld`` (rebased), or None if there is none."""
-    path = settings.ontology_dir / "context.jsonld"
-    if not path.exists():
-        return None
-    text = path.read_text(encoding="utf-8")
-    if settings.base_iri != CANONICAL_BASE:
-        text = text.replace(CANONICAL_BASE, settings.base_iri)
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LoadError(path, exc.lineno, exc.msg) from None
-    context = document.get("@context", document) if isinstance(document, dict) else None
-    if not isinstance(context, dict):
-        raise LoadError(path, None, "the JSON-LD context must be an object (inline terms, no references)")
-    return context
 
 
 def build(settings: Settings) -> BuildResult:

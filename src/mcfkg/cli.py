@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -19,10 +19,6 @@ from rich.table import Table
 
 from mcfkg.config import Settings, SettingsError
 from mcfkg.vocab import CANONICAL_BASE
-
-if TYPE_CHECKING:
-    from rdflib import Dataset
-    from rdflib.query import Result
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -33,6 +29,7 @@ link_app = typer.Typer(no_args_is_help=True, help="Find, check and accept links 
 app.add_typer(link_app, name="link")
 
 EXIT_UNUSABLE = 2
+EXIT_TIMEOUT = 124  # as timeout(1): the time limit stopped the command
 ENDPOINT_HELP = f"Wikidata-shaped SPARQL endpoint (default: MCFKG_LINK_ENDPOINT, else {Settings.link_endpoint})."
 
 
@@ -158,11 +155,14 @@ def query_command(
         QueryFormat,
         typer.Option("--format", help="SELECT/ASK: table|json|csv|tsv; CONSTRUCT/DESCRIBE: turtle|ntriples."),
     ] = QueryFormat.table,
+    timeout: Annotated[
+        Optional[float],
+        typer.Option("--timeout", min=0.001, help=f"Stop the query after S seconds, exit {EXIT_TIMEOUT} "
+                     f"(default: MCFKG_QUERY_TIMEOUT_S, else {Settings.query_timeout_s:g})."),
+    ] = None,
 ) -> None:
     """Run a read-only SPARQL query on the reasoned graph (built from source in memory; union default graph)."""
-    from mcfkg.build import load_and_reason
-    from mcfkg.graph import LoadError
-    from mcfkg.query import QueryRefused, parse, run, to_tsv
+    from mcfkg.query import QueryFailed, QueryRefused, QueryTimeout, run_limited
 
     if sparql is not None and file is None:
         text = sparql
@@ -173,41 +173,25 @@ def query_command(
             _fail(f"cannot read {file}: {exc.strerror or exc}")
     else:
         _fail("give a query or --file Q.rq (exactly one)")
+    settings = _settings(query_timeout_s=timeout)
     try:
-        parse(text)  # a syntax error is reported before the load; prefixes and policy are checked by run()
-        ds = load_and_reason(_settings())
-        answer = run(ds, text)
-    except (LoadError, QueryRefused) as exc:
+        answer = run_limited(settings, text, fmt.value, settings.query_timeout_s)
+    except QueryRefused as exc:
         _fail(str(exc))
-    result = answer.result
-    if answer.kind in ("CONSTRUCT", "DESCRIBE"):
-        if fmt not in (QueryFormat.table, QueryFormat.turtle, QueryFormat.ntriples) or result.graph is None:
-            _fail(f"{answer.kind} returns a graph: use --format turtle or ntriples")
-        typer.echo(result.graph.serialize(format="nt" if fmt is QueryFormat.ntriples else "turtle"))
-    elif fmt in (QueryFormat.turtle, QueryFormat.ntriples):
-        _fail(f"{answer.kind} returns solutions: use --format table, json, csv or tsv")
-    elif fmt is QueryFormat.tsv:
-        typer.echo(to_tsv(result), nl=False)
-    elif fmt is not QueryFormat.table:
-        result.serialize(destination=sys.stdout.buffer, format=fmt.value)
-        sys.stdout.flush()
-    elif answer.kind == "ASK":
-        typer.echo("true" if result.askAnswer else "false")
+    except QueryTimeout as exc:
+        _fail(str(exc), EXIT_TIMEOUT)
+    except QueryFailed as exc:
+        _fail(str(exc), 1)
+    if fmt is QueryFormat.table and answer.kind == "SELECT":
+        table = Table(caption=f"{len(answer.rows)} row(s)")
+        for column in answer.columns:
+            table.add_column(column, overflow="fold")
+        for row in answer.rows:
+            table.add_row(*(escape(cell) for cell in row))
+        Console().print(table)
     else:
-        Console().print(_solutions_table(result, ds))
-
-
-def _solutions_table(result: Result, ds: Dataset) -> Table:
-    """SELECT solutions as a rich table, IRIs shortened with the data's prefixes."""
-    from mcfkg.validate import short_name
-
-    variables = result.vars or []
-    table = Table(caption=f"{len(result)} row(s)")
-    for var in variables:
-        table.add_column(f"?{var}", overflow="fold")
-    for row in result.bindings:
-        table.add_row(*(escape(short_name(row[var], ds)) if var in row else "" for var in variables))
-    return table
+        sys.stdout.buffer.write(answer.body)
+        sys.stdout.flush()
 
 
 @app.command("export")
@@ -247,7 +231,8 @@ def serve_command(
         typer.Option("--data", help="Serve these RDF files instead of dist/: FILE or FILE::GRAPH_IRI; repeatable."),
     ] = None,
     base_iri: Annotated[
-        Optional[str], typer.Option("--base-iri", help="Base IRI of the build (used when building dist/).")
+        Optional[str],
+        typer.Option("--base-iri", help="Serve under this base; a dist/ built for another base is rebuilt first."),
     ] = None,
     update_token: Annotated[
         Optional[str],
@@ -282,7 +267,7 @@ def serve_command(
     )
     try:
         serve(settings, host, port, data or ())
-    except (FileNotFoundError, StoreUnavailable, LoadError, BuildFailed) as exc:
+    except (OSError, StoreUnavailable, LoadError, BuildFailed) as exc:  # OSError: e.g. a dist/ it cannot (re)build
         _fail(f"{exc}\nNothing is being served.")
 
 
@@ -326,12 +311,9 @@ def link_accept(
     links_file: Annotated[
         Optional[Path], typer.Option("--links", help="TriG file to add the links to (default: data/links.trig).")
     ] = None,
-    endpoint: Annotated[
-        Optional[str], typer.Option(help="Endpoint the candidates came from, recorded as provenance.")
-    ] = None,
 ) -> None:
-    """Turn the accepted rows of a review file into links with provenance in the links graph."""
+    """Turn the accepted rows of a review file into links in the links graph, citing each row's endpoint."""
     from mcfkg.link.commands import accept_command
 
-    settings = _settings(link_endpoint=endpoint)
+    settings = _settings()
     raise typer.Exit(accept_command(settings, review, links_file or settings.data_dir / "links.trig"))

@@ -62,6 +62,9 @@ class Settings:
     max_request_bytes: int = 1_000_000
     max_upload_bytes: int = 50_000_000
     query_workers: int = 2
+    # More query processes are forked on demand, up to this many, while queries wait for one
+    # (so runaway queries cannot block short ones); extras are retired when idle.
+    max_query_workers: int = 8
     # Writes are refused unless a token is configured.
     update_token: str | None = None
     # SERVICE endpoints a query may call; empty: none.

@@ -3,12 +3,13 @@
 Quad formats (TriG, N-Quads) keep the named graphs, so provenance survives; single-graph
 formats (Turtle, N-Triples, RDF/XML, JSON-LD) carry the union of all graphs. JSON-LD is
 compacted with ``ontology/context.jsonld`` embedded inline: a context given by reference would
-make every reader fetch it. ``dist/`` is replaced as a whole, only after every file is written.
+make every reader fetch it. A build replaces its own files in ``dist/``, only after every one is written.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from collections import Counter
@@ -19,11 +20,14 @@ from typing import Any
 
 from rdflib import DCAT, DCTERMS, OWL, RDF, SDO, VOID, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
-from mcfkg.graph import union_graph
+from mcfkg.config import Settings
+from mcfkg.graph import LoadError, union_graph
 from mcfkg.link.void import linksets
-from mcfkg.vocab import Vocab
+from mcfkg.vocab import CANONICAL_BASE, Vocab
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+CONTEXT_FILE = "context.jsonld"
+VOID_FILE = "void.ttl"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,33 @@ FORMATS: dict[str, Format] = {
 }
 
 
+def load_context(settings: Settings) -> dict[str, Any] | None:
+    """The JSON-LD context object from ``ontology/context.jsonld`` (rebased), or None if there is none."""
+    path = settings.ontology_dir / CONTEXT_FILE
+    if not path.exists():
+        return None
+    text = path.read_text(encoding="utf-8")
+    if settings.base_iri != CANONICAL_BASE:
+        text = text.replace(CANONICAL_BASE, Vocab(settings.base_iri).base)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(path, exc.lineno, exc.msg) from None
+    context = document.get("@context", document) if isinstance(document, dict) else None
+    if not isinstance(context, dict):
+        raise LoadError(path, None, "the JSON-LD context must be an object (inline terms, no references)")
+    return context
+
+
+def to_jsonld(source: Graph, context: Mapping[str, Any] | None) -> bytes:
+    """``source`` as JSON-LD compacted with ``context`` embedded inline (a Dataset keeps its named graphs).
+
+    Without a context rdflib would compact with every namespace bound to the store (its ~30 defaults).
+    """
+    options: dict[str, Any] = {"context": dict(context)} if context else {}
+    return source.serialize(format="json-ld", encoding="utf-8", auto_compact=True, **options)
+
+
 def export(ds: Dataset, fmt: str, context: Mapping[str, Any] | None = None) -> bytes:
     """``ds`` serialised as ``fmt`` (a key of :data:`FORMATS`); ``context`` compacts JSON-LD."""
     try:
@@ -53,33 +84,49 @@ def export(ds: Dataset, fmt: str, context: Mapping[str, Any] | None = None) -> b
     except KeyError:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
     source: Graph = ds if spec.quads else union_graph(ds)
-    options: dict[str, Any] = {}
     if spec.serializer == "json-ld":
-        options = {"context": dict(context), "auto_compact": True} if context else {"auto_compact": True}
-    return source.serialize(format=spec.serializer, encoding="utf-8", **options)
+        return to_jsonld(source, context)
+    return source.serialize(format=spec.serializer, encoding="utf-8")
 
 
 def write_dist(ds: Dataset, dist_dir: Path, context: Mapping[str, Any] | None, vocab: Vocab) -> list[Path]:
     """Write every format, ``context.jsonld`` and ``void.ttl`` to ``dist_dir``; return the written paths.
 
-    Files go to a temporary sibling directory first; ``dist_dir`` is swapped only when all are
-    written, so a failure leaves the previous ``dist/`` as it was.
+    Files go to a temporary sibling directory first and are moved into ``dist_dir`` one by one
+    (``os.replace``) only when all are written, so a failure leaves the previous build as it was.
+    Only the files a build writes are replaced: anything else in ``dist_dir`` is left alone.
     """
     dist_dir = Path(dist_dir)
     dist_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}-", dir=dist_dir.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be published
     try:
         for spec_name, spec in FORMATS.items():
             (staging / spec.filename).write_bytes(export(ds, spec_name, context))
         if context:
-            (staging / "context.jsonld").write_text(json.dumps({"@context": dict(context)}, indent=2, ensure_ascii=False) + "\n")
-        (staging / "void.ttl").write_bytes(void_description(ds, vocab).serialize(format="turtle", encoding="utf-8"))
-        _swap_into_place(staging, dist_dir)
-    except BaseException:
+            (staging / CONTEXT_FILE).write_text(json.dumps({"@context": dict(context)}, indent=2, ensure_ascii=False) + "\n")
+        (staging / VOID_FILE).write_bytes(void_description(ds, vocab).serialize(format="turtle", encoding="utf-8"))
+        dist_dir.mkdir(exist_ok=True)
+        written = sorted(staging.iterdir())
+        for path in written:
+            os.replace(path, dist_dir / path.name)
+        if not context:  # a context from an earlier build would no longer describe the dumps
+            (dist_dir / CONTEXT_FILE).unlink(missing_ok=True)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return sorted(dist_dir.iterdir())
+    return [dist_dir / path.name for path in written]
+
+
+def built_for(dist_dir: Path, vocab: Vocab) -> bool:
+    """True when ``dist_dir`` holds a build made for ``vocab``'s base: the N-Quads dump, and a VoID whose
+    ``void:uriSpace`` is that base's entity namespace (what a build under another base must not be served as)."""
+    void_file = Path(dist_dir) / VOID_FILE
+    if not (Path(dist_dir) / FORMATS["nquads"].filename).is_file() or not void_file.is_file():
+        return False
+    try:
+        void = Graph().parse(void_file, format="turtle")
+    except Exception:  # noqa: BLE001 - an unreadable VoID is no evidence of the base: rebuild
+        return False
+    return str(vocab.ID) in {str(space) for space in void.objects(None, VOID.uriSpace)}
 
 
 def void_description(ds: Dataset, vocab: Vocab) -> Graph:
@@ -151,14 +198,3 @@ def _describe_from_ontology(void: Graph, dataset: URIRef, ontology: Graph, union
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, SDO.license):
         for value in union.objects(header, prop):
             void.add((dataset, DCTERMS.license if prop == SDO.license else prop, value))
-
-
-def _swap_into_place(staging: Path, dist_dir: Path) -> None:
-    """Replace ``dist_dir`` by ``staging`` with two renames; the old one is removed afterwards."""
-    old = None
-    if dist_dir.exists():
-        old = dist_dir.with_name(f".{dist_dir.name}-old-{staging.name}")
-        dist_dir.rename(old)
-    staging.rename(dist_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -89,9 +89,17 @@ def canonical(node: Node) -> Node:
 
 
 def rebase(node: Node, base_iri: str, from_base: str = CANONICAL_BASE) -> Node:
-    """``node`` with the canonical base replaced by ``base_iri`` (IRIs only; other nodes unchanged)."""
-    if base_iri != from_base and isinstance(node, URIRef) and node.startswith(from_base):
+    """``node`` with the canonical base replaced by ``base_iri``; other nodes unchanged.
+
+    IRIs and ``xsd:anyURI`` literals are both IRIs under the base: the shapes declare their
+    SPARQL prefixes as ``sh:namespace "…/def/"^^xsd:anyURI``, and those must move with the data.
+    """
+    if base_iri == from_base or not isinstance(node, (URIRef, Literal)) or not node.startswith(from_base):
+        return node
+    if isinstance(node, URIRef):
         return URIRef(base_iri + node[len(from_base) :])
+    if node.datatype == XSD.anyURI:
+        return Literal(base_iri + node[len(from_base) :], datatype=XSD.anyURI)
     return node
 
 

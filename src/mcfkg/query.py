@@ -7,24 +7,46 @@ The default graph is the union of all graphs, as on the server.
 rdflib would fetch whatever a query names in ``FROM``/``FROM NAMED`` or ``SERVICE``, and
 updates such as ``LOAD`` read URLs: all are refused before evaluation. (The server's policy,
 :mod:`mcfkg.sparql.safety`, differs on purpose: Oxigraph never dereferences FROM.)
+
+rdflib cannot interrupt a query, so :func:`run_limited` evaluates it in a child process and
+kills that at the time limit: the only honest bound on a runaway query (e.g. a cross join).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+import multiprocessing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
 
 from pyparsing import ParseException, ParseResults
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 from rdflib.plugins.sparql.algebra import translateQuery, traverse
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
+from rdflib.term import Node
+
+if TYPE_CHECKING:
+    from mcfkg.config import Settings
+
+SOLUTION_FORMATS = ("table", "json", "csv", "tsv")
+GRAPH_FORMATS = ("table", "turtle", "ntriples")  # table: a graph prints as Turtle
+# CSV and TSV define no boolean form; like Jena/Fuseki (and the server), ASK is a one-column table.
+_BOOLEAN_TABLES = {"csv": ("_askResult", "\r\n"), "tsv": ("?_askResult", "\n")}
 
 
 class QueryRefused(Exception):
-    """The query is malformed or asks for something mcfkg does not do (fetching, updating)."""
+    """The query is malformed or asks for something mcfkg does not do (fetching, updating, a format its kind lacks)."""
+
+
+class QueryTimeout(Exception):
+    """The query ran past its time limit and was stopped."""
+
+
+class QueryFailed(Exception):
+    """The query could not be evaluated (an engine error, or the process evaluating it died)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +55,16 @@ class Answer:
 
     kind: str
     result: Result
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An answer ready to print: ``body`` as written, or (a SELECT as ``table``) columns and rows of text."""
+
+    kind: str
+    body: bytes = b""
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
 
 
 def parse(text: str) -> ParseResults:
@@ -69,6 +101,102 @@ def run(ds: Dataset, text: str) -> Answer:
         union.bind(prefix, namespace, override=False)
     kind = query.algebra.name.removesuffix("Query").upper()
     return Answer(kind=kind, result=union.query(query))
+
+
+def kind_of(parsed: ParseResults) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``, from :func:`parse`'s tree."""
+    return parsed[1].name.removesuffix("Query").upper()
+
+
+def check_format(kind: str, fmt: str) -> None:
+    """QueryRefused (one line, before any work) if a ``kind`` query's answer cannot be written as ``fmt``."""
+    if kind in ("CONSTRUCT", "DESCRIBE") and fmt not in GRAPH_FORMATS:
+        raise QueryRefused(f"{kind} returns a graph: use --format turtle or ntriples")
+    if kind in ("SELECT", "ASK") and fmt not in SOLUTION_FORMATS:
+        raise QueryRefused(f"{kind} returns {'solutions' if kind == 'SELECT' else 'true or false'}: "
+                           f"use --format {', '.join(SOLUTION_FORMATS[:-1])} or {SOLUTION_FORMATS[-1]}")
+
+
+def render(answer: Answer, fmt: str, shorten: Callable[[Node], str] = str) -> Rendered:
+    """``answer`` written as ``fmt`` (one of :data:`SOLUTION_FORMATS` or :data:`GRAPH_FORMATS`).
+
+    ``shorten`` turns a term into the text of a table cell (e.g. a prefixed name).
+    """
+    check_format(answer.kind, fmt)
+    result, kind = answer.result, answer.kind
+    if kind in ("CONSTRUCT", "DESCRIBE"):
+        graph = result.graph if result.graph is not None else Graph()
+        return Rendered(kind, graph.serialize(format="nt" if fmt == "ntriples" else "turtle", encoding="utf-8"))
+    if kind == "ASK":
+        answer_text = "true" if result.askAnswer else "false"
+        if fmt in _BOOLEAN_TABLES:
+            header, newline = _BOOLEAN_TABLES[fmt]
+            return Rendered(kind, f"{header}{newline}{answer_text}{newline}".encode())
+        return Rendered(kind, (result.serialize(format="json") or b"") if fmt == "json" else f"{answer_text}\n".encode())
+    if fmt == "tsv":
+        return Rendered(kind, to_tsv(result).encode())
+    if fmt in ("json", "csv"):
+        return Rendered(kind, result.serialize(format=fmt) or b"")  # bytes: no destination was given
+    variables = result.vars or []
+    rows = [[shorten(row[var]) if var in row else "" for var in variables] for row in result.bindings]
+    return Rendered(kind, columns=[f"?{var}" for var in variables], rows=rows)
+
+
+def run_limited(settings: Settings, text: str, fmt: str, timeout_s: float) -> Rendered:
+    """Load and reason as :func:`mcfkg.build.load_and_reason`, then run ``text`` for at most ``timeout_s`` seconds.
+
+    The work happens in a child process (spawned: no state is shared with the caller); the
+    clock starts once the data is loaded, and at the limit the child is killed. Raises
+    QueryRefused (bad query, unreadable data, wrong format), QueryTimeout or QueryFailed.
+    """
+    check_format(kind_of(parse(text)), fmt)  # cheap mistakes are reported before the load
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_evaluate, args=(settings, text, fmt, sender), daemon=True, name="mcfkg-query")
+    child.start()
+    sender.close()
+    try:
+        status, payload = _receive(receiver, None)
+        if status == "loaded":
+            status, payload = _receive(receiver, timeout_s)
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if status == "refused":
+        raise QueryRefused(payload)
+    if status == "failed":
+        raise QueryFailed(payload)
+    return payload
+
+
+def _receive(receiver: Connection, timeout_s: float | None) -> tuple[str, Any]:
+    """The child's next message; QueryTimeout if none comes in ``timeout_s`` (None: wait)."""
+    if timeout_s is not None and not receiver.poll(timeout_s):
+        raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped; narrow it or raise --timeout")
+    try:
+        return receiver.recv()
+    except EOFError:
+        return "failed", "the process evaluating the query ended unexpectedly (out of memory?)"
+
+
+def _evaluate(settings: Settings, text: str, fmt: str, sender: Connection) -> None:
+    """In the child process: load, report "loaded", run, and send the rendered answer or the error."""
+    from mcfkg.build import load_and_reason  # the pipeline is only needed here
+    from mcfkg.graph import LoadError
+    from mcfkg.validate import short_name
+
+    try:
+        ds = load_and_reason(settings)
+        sender.send(("loaded", None))
+        sender.send(("done", render(run(ds, text), fmt, lambda term: short_name(term, ds))))
+    except (LoadError, QueryRefused) as exc:
+        sender.send(("refused", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - any engine error is reported as one line by the parent
+        sender.send(("failed", f"{type(exc).__name__}: {exc}".splitlines()[0]))
+    finally:
+        sender.close()
 
 
 def _is_update(text: str) -> bool:

@@ -118,7 +118,8 @@ class OxigraphStore(Store):
     """pyoxigraph behind killable worker processes (see mcfkg.sparql.workers and mcfkg.sparql.engine).
 
     In memory, loaded from ``files`` at start (the default: dist/mcfkg.nq), or on disk at
-    ``settings.store_path``. Queries are cut off after ``settings.query_timeout_s``.
+    ``settings.store_path``. Queries are cut off ``settings.query_timeout_s`` after they arrive
+(waiting for a worker included); ``query_workers`` to ``max_query_workers`` processes run them.
     """
 
     def __init__(self, settings: Settings, files: Sequence[tuple[Path | str, str | None]] = ()) -> None:
@@ -131,6 +132,7 @@ class OxigraphStore(Store):
             workers=max(settings.query_workers, 1),
             timeout_s=settings.query_timeout_s,
             limits=Limits(settings.max_result_rows, frozenset(settings.service_allowlist)),
+            max_workers=settings.max_query_workers,
         )
         self._engine = Engine(source, config)
 

@@ -1,8 +1,9 @@
 """Federation: our server joins our graph with a Wikidata stand-in through our links, with SERVICE.
 
 Two real servers on 127.0.0.1: `mcfkg serve --data tests/data/wikidata-extract.ttl` plays
-Wikidata; a second `mcfkg serve` holds our entities and links and allows SERVICE only to
-the first. The example query of queries/ runs unchanged except for the SERVICE IRI.
+Wikidata; a second `mcfkg serve` holds the shipped data (data/*.trig, our curated links
+included) and allows SERVICE only to the first. The example query of queries/ runs unchanged
+except for the SERVICE IRI.
 """
 
 from __future__ import annotations
@@ -17,36 +18,14 @@ from live_mcfkg import mcfkg_serve
 ROOT = Path(__file__).resolve().parents[2]
 EXTRACT = ROOT / "tests" / "data" / "wikidata-extract.ttl"
 QUERY = ROOT / "queries" / "90-federation-wikidata.rq"
+OURS = sorted((ROOT / "data").glob("*.trig"))
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-OURS = """@prefix mcf: <https://w3id.org/mcfkg/def/> .
-@prefix mcfid: <https://w3id.org/mcfkg/id/> .
-@prefix mcfg: <https://w3id.org/mcfkg/graph/> .
-@prefix wd: <http://www.wikidata.org/entity/> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-GRAPH mcfg:facts {
-  mcfid:mianyang a mcf:City ; rdfs:label "Mianyang"@en .
-  mcfid:sichuan a mcf:Province ; rdfs:label "Sichuan"@en .
-  mcfid:c919 a mcf:Aircraft ; rdfs:label "C919"@en .
-}
-GRAPH mcfg:links {
-  mcfid:mianyang owl:sameAs wd:Q990000001 .
-  mcfid:sichuan owl:sameAs wd:Q19770 .
-}
-"""
 
 
 @pytest.fixture(scope="module")
 def wikidata() -> Iterator[str]:
     with mcfkg_serve(EXTRACT) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def ours(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ours") / "ours.trig"
-    path.write_text(OURS, encoding="utf-8")
-    return path
 
 
 def _federated_query(service_url: str) -> str:
@@ -64,20 +43,21 @@ def test_the_example_query_is_documented() -> None:
     assert lines[0].startswith("# title: ") and lines[1].startswith("# description: ")
 
 
-def test_federated_query_joins_our_links_with_wikidata(wikidata: str, ours: Path) -> None:
-    with mcfkg_serve(ours, allow_service=wikidata) as endpoint:
+def test_federated_query_joins_our_links_with_wikidata(wikidata: str) -> None:
+    assert any(path.name == "links.trig" for path in OURS)
+    with mcfkg_serve(*OURS, allow_service=wikidata) as endpoint:
         response = _post(endpoint, _federated_query(wikidata))
     assert response.status_code == 200, response.text
     rows = [{k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]]
-    # Mianyang has a population in the stand-in; Sichuan has none there; the unlinked C919 never joins.
+    # Only Mianyang has a population in the stand-in; it joins through the shipped link to Q426130.
     assert [(r["entity"], r["label"], r["item"], r["wikidataLabel"]) for r in rows] == [(
-        "https://w3id.org/mcfkg/id/mianyang", "Mianyang", "http://www.wikidata.org/entity/Q990000001", "Mianyang",
+        "https://w3id.org/mcfkg/id/mianyang", "Mianyang", "http://www.wikidata.org/entity/Q426130", "Mianyang",
     )]
     assert float(rows[0]["population"]) == 4868243
 
 
-def test_service_is_refused_without_the_allow_list(wikidata: str, ours: Path) -> None:
-    with mcfkg_serve(ours) as endpoint:
+def test_service_is_refused_without_the_allow_list(wikidata: str) -> None:
+    with mcfkg_serve(*OURS) as endpoint:
         response = _post(endpoint, _federated_query(wikidata))
     assert response.status_code == 400
     assert "SERVICE" in response.text

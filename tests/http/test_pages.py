@@ -16,7 +16,9 @@ from pages_site import build_project, serve_project
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from mcfkg.vocab import CANONICAL_BASE
+from mcfkg.export import load_context
+from mcfkg.vocab import CANONICAL_BASE, Vocab
+from mcfkg.web.prefixes import prefixes
 
 OTHER_BASE = "http://example.org/kg/"
 JIUZHOU = "id/sichuan-jiuzhou-electric-group"
@@ -143,6 +145,22 @@ def test_suffixes_pick_the_format_and_carry_the_facts(client: httpx.Client) -> N
     assert graphs == {CANONICAL_BASE + "graph/mianyang-mcf-article/p2/s12"}, graphs
     html = client.get(f"/{JIUZHOU}.html")
     assert html.headers["content-type"].startswith("text/html")
+
+
+def test_rdf_bodies_use_the_projects_context_and_prefixes_only(site, client: httpx.Client) -> None:
+    """JSON-LD is compacted with ontology/context.jsonld inline (as the dumps are); Turtle/TriG bind only our prefixes."""
+    document = client.get("/id/c919.jsonld").json()
+    assert document["@context"] == load_context(site.settings)
+    assert "brick" not in document["@context"] and "odrl" not in document["@context"]  # none of rdflib's defaults
+    body = json.dumps({k: v for k, v in document.items() if k != "@context"})
+    assert '"label"' in body and '"mcfid:c919"' in body  # the context's terms and prefixes are used
+    nquads = Dataset().parse(data=client.get("/id/c919.nq").text, format="nquads")
+    assert set(Dataset().parse(data=json.dumps(document), format="json-ld").quads()) == set(nquads.quads())
+    ours = prefixes(Vocab(site.settings.base_iri))
+    for suffix in (".ttl", ".trig"):
+        body = client.get(f"/id/c919{suffix}").text
+        declared = dict(re.findall(r"^@prefix (\w*): <([^>]*)> \.$", body, re.MULTILINE))
+        assert declared and all(ours.get(p) == ns for p, ns in declared.items()), declared
 
 
 def test_entity_page_shows_names_types_sources_inferences_and_its_query(client: httpx.Client) -> None:

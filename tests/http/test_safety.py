@@ -86,6 +86,56 @@ def test_runaway_query_is_cut_off_while_others_are_served(server, client) -> Non
     assert _get(client, SIMPLE).json()["boolean"] is True
 
 
+def _runaways(url: str, count: int) -> tuple[list[threading.Thread], list[tuple[int, float]]]:
+    """Start ``count`` runaway queries at once; each records (status, seconds until answered)."""
+    answers: list[tuple[int, float]] = []
+
+    def run() -> None:
+        started = time.monotonic()
+        with httpx.Client(base_url=url, timeout=30) as c:
+            status = _get(c, RUNAWAY).status_code
+        answers.append((status, time.monotonic() - started))
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads, answers
+
+
+def test_runaways_on_every_worker_do_not_block_a_short_query(live_server_factory, library_trig, numbers,
+                                                             monkeypatch) -> None:
+    from mcfkg.sparql import engine
+
+    monkeypatch.setattr(engine, "SPARE_WORKER_IDLE_S", 0.5)
+    busy = live_server_factory(data=[(library_trig, None), (numbers, "http://example.org/numbers")],
+                               query_timeout_s=3.0, query_workers=2)
+    threads, answers = _runaways(busy.url, 3)
+    time.sleep(0.5)  # all three runaways now hold a worker: more were forked for them
+    started = time.monotonic()
+    with httpx.Client(base_url=busy.url, timeout=3.0) as quick:
+        assert _get(quick, SIMPLE).json()["boolean"] is True
+    assert time.monotonic() - started < 3.0
+    for thread in threads:
+        thread.join(30)
+    assert [status for status, _ in answers] == [503] * 3
+    assert max(seconds for _, seconds in answers) < 3.0 + 1.0
+    workers = busy.store._engine
+    deadline = time.monotonic() + 5  # the extra workers idle, then are retired
+    while len(_children(workers._process.pid)) > 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers._size == 2 and len(_children(workers._process.pid)) == 2
+
+
+def test_time_waiting_for_a_worker_counts_against_the_limit(live_server_factory, library_trig, numbers) -> None:
+    fixed = live_server_factory(data=[(library_trig, None), (numbers, "http://example.org/numbers")],
+                                query_timeout_s=2.0, query_workers=2, max_query_workers=2)
+    threads, answers = _runaways(fixed.url, 3)  # the third waits for a worker the whole time
+    for thread in threads:
+        thread.join(30)
+    assert [status for status, _ in answers] == [503] * 3
+    assert max(seconds for _, seconds in answers) < 2.0 + 1.0
+
+
 def test_flood_of_concurrent_queries_all_succeed(server) -> None:
     def ask(i: int) -> int:
         with httpx.Client(base_url=server.url, timeout=30) as c:
@@ -231,8 +281,8 @@ def test_graph_result_over_the_cap_is_refused(client) -> None:
      400, "UTF-8"),
     ("GET", {"params": {"query": "ASK {}", "default-graph-uri": "not an iri"}}, 400, "IRI"),
     ("POST", {"content": "ASK {}", "headers": {"Content-Type": "text/plain"}}, 415, "application/sparql-query"),
-    ("GET", {"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "available"),
-    ("GET", {"params": {"query": "ASK {}", "format": "csv"}}, 406, "format"),
+    ("GET", {"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "results come as"),
+    ("GET", {"params": {"query": "ASK {}", "format": "turtle"}}, 406, "format=json|xml|csv|tsv"),
     ("PUT", {"params": {"query": "ASK {}"}}, 405, ""),
 ])
 def test_bad_input_is_a_4xx_with_a_useful_message(client, method, kwargs, status, message) -> None:

@@ -4,6 +4,8 @@ Candidates come from exact label/alias lookups in English and Chinese (cheap on 
 endpoint, including query.wikidata.org), then each is scored by label similarity, by
 whether its type fits our class, and by whether it lies in the place we know the entity
 is in. Nothing is linked here: a person accepts or rejects each row of the review file.
+Every unlinked entity of a linkable class is accounted for: it gets candidates, or a reason
+why it got none (not named in the source, no matching label).
 """
 
 from __future__ import annotations
@@ -16,10 +18,21 @@ from rdflib import Literal, URIRef
 from mcfkg.link.endpoint import SparqlClient
 from mcfkg.link.local import Entity
 from mcfkg.link.match import best_match
-from mcfkg.link.wikidata import Item, allowed_classes, fetch_items, qid, search_labels
+from mcfkg.link.wikidata import (
+    Item,
+    allowed_classes,
+    fetch_items,
+    linkable,
+    qid,
+    search_labels,
+    untyped_class,
+)
 
 # Weights of the evidence in a candidate's score (0-100).
 LABEL_WEIGHT, TYPE_WEIGHT, PLACE_WEIGHT = 0.6, 25.0, 15.0
+# Below this score, or with the type or the place against it, no link is suggested. With type and
+# place unknown an exact label scores 80; a label scoring under 92 falls below.
+ACCEPT_THRESHOLD = 75.0
 _SUFFIXES = re.compile(r"(\s+(city|province|prefecture)|[市省])$", re.IGNORECASE)
 
 
@@ -44,11 +57,23 @@ class Candidate:
     def evidence(self) -> str:
         """One line a reviewer can read: what matched and what did not."""
         parts = [f"label {self.label_score:g} ('{self.matched_label}' ~ '{self.their_label}'@{self.language})"]
-        parts.append({True: "type fits", False: "type does not fit", None: "type not checked"}[self.type_ok])
+        untyped = untyped_class(self.entity.classes)
+        unchecked = f"no type constraint known for class {untyped}" if untyped else "type not checked"
+        parts.append({True: "type fits", False: "type does not fit", None: unchecked}[self.type_ok])
         parts.append({True: "place fits", False: "elsewhere", None: "place unknown"}[self.place_ok])
         if self.item.instance_of:
             parts.append("P31 " + "/".join(sorted(self.item.instance_of)))
         return "; ".join(parts)
+
+    @property
+    def doubts(self) -> list[str]:
+        """Why this candidate should not be linked; empty when nothing speaks against it."""
+        reasons = [] if self.score >= ACCEPT_THRESHOLD else [f"score {self.score:g} below {ACCEPT_THRESHOLD:g}"]
+        if self.type_ok is False:
+            reasons.append("type does not fit")
+        if self.place_ok is False:
+            reasons.append("not where our entity is")
+        return reasons
 
 
 def label_variants(labels: list[Literal]) -> list[Literal]:
@@ -90,16 +115,26 @@ def propose(client: SparqlClient, entity: Entity, known: dict[str, str], limit: 
     return ranked[:limit]
 
 
-def propose_all(client: SparqlClient, entities: dict[URIRef, Entity], limit: int = 5) -> tuple[list[Candidate], list[Entity]]:
-    """Candidates for every entity without a Wikidata link, and the entities that got none."""
+def propose_all(client: SparqlClient, entities: dict[URIRef, Entity],
+                limit: int = 5) -> tuple[list[Candidate], list[tuple[Entity, str]]]:
+    """Candidates for every linkable entity without a Wikidata link, and why the others got none.
+
+    Linkable: of a class Wikidata has items for, or linked to GeoNames or DBpedia already.
+    """
     known = {str(e.iri): q for e in entities.values() for iri in e.wikidata() if (q := qid(iri))}
     candidates: list[Candidate] = []
-    without: list[Entity] = []
+    without: list[tuple[Entity, str]] = []
     for entity in sorted(entities.values(), key=lambda e: str(e.iri)):
-        if entity.wikidata() or not allowed_classes(entity.classes):
+        if entity.wikidata() or not (linkable(entity.classes) or entity.links):
+            continue
+        if not entity.named:
+            without.append((entity, f"not named in the source ('{entity.label()}'): not searched"))
             continue
         found = propose(client, entity, known, limit)
         candidates.extend(found)
         if not found:
-            without.append(entity)
+            untyped = untyped_class(entity.classes)
+            reason = "no item with a matching English or Chinese label"
+            without.append((entity, reason + (f" (searched without a type constraint: none known for class {untyped})"
+                                              if untyped else "")))
     return candidates, without

@@ -21,7 +21,15 @@ from mcfkg.graph import LoadError
 from mcfkg.link.candidates import propose_all
 from mcfkg.link.endpoint import EndpointError, SparqlClient
 from mcfkg.link.local import entities, load_union
-from mcfkg.link.review import ReviewError, append_links, links_dataset, pending, read_decisions, write_review
+from mcfkg.link.review import (
+    ReviewError,
+    append_links,
+    links_dataset,
+    pending,
+    read_decisions,
+    suggestion,
+    write_review,
+)
 from mcfkg.link.verify import verify
 from mcfkg.vocab import Vocab
 from mcfkg.web.prefixes import curie
@@ -66,18 +74,24 @@ def _reporting_errors(command: Callable[P, int]) -> Callable[P, int]:
 def propose_command(settings: Settings, out: Path, limit: int) -> int:
     """Write candidates for unlinked entities to ``out``; print them ranked."""
     ours = entities(load_union(settings), settings)
-    candidates, without = propose_all(_client(settings.link_endpoint, settings), ours, limit)
-    write_review(candidates, out)
-    table = Table(title=f"Candidates from {settings.link_endpoint}")
-    for column in ("entity", "candidate", "score", "evidence"):
+    endpoint = settings.link_endpoint
+    candidates, without = propose_all(_client(endpoint, settings), ours, limit)
+    write_review(candidates, out, endpoint)
+    table = Table(title=f"Candidates from {endpoint}")
+    for column in ("entity", "candidate", "score", "evidence", "suggested"):
         table.add_column(column, overflow="fold")
     for c in candidates:
-        table.add_row(c.entity.slug, escape(f"{c.item.qid} {c.their_label}"), f"{c.score:g}", escape(c.evidence))
+        predicate, advice = suggestion(c)
+        table.add_row(c.entity.slug, escape(f"{c.item.qid} {c.their_label}"), f"{c.score:g}", escape(c.evidence),
+                      escape(f"{predicate}: {advice}" if predicate else advice))
     _out().print(table)
     if without:
-        _out().print("No candidate for: " + ", ".join(e.slug for e in without))
-    _out().print(f"Wrote {len(candidates)} row(s) to {out}: fill the decision column (accept/reject), "
-                  f"then run `mcfkg link accept {out}`.")
+        _out().print("No candidate for:")
+        for entity, reason in without:
+            _out().print(f"  {entity.slug}: {escape(reason)}")
+    _out().print(f"Wrote {len(candidates)} row(s) from {endpoint} to {out} (each row records that endpoint, "
+                  "and `accept` cites it as the link's source). Fill the decision column (accept/reject; change "
+                  f"the predicate if need be), then run `mcfkg link accept {out}`.")
     return 0
 
 
@@ -103,7 +117,7 @@ def verify_command(settings: Settings, other_urls: Mapping[str, str | None]) -> 
 
 @_reporting_errors
 def accept_command(settings: Settings, review: Path, links_file: Path) -> int:
-    """Add the accepted rows of ``review`` to ``links_file`` with provenance."""
+    """Add the accepted rows of ``review`` to ``links_file``, citing the endpoint each row came from."""
     decisions = read_decisions(review, settings.base_iri)
     ours = entities(load_union(settings), settings)
     unknown = next((d for d in decisions if d.entity not in ours), None)
@@ -112,6 +126,6 @@ def accept_command(settings: Settings, review: Path, links_file: Path) -> int:
     linked = {(str(e.iri), str(link.target)) for e in ours.values() for link in e.links}
     new = pending(decisions, linked)
     if new:
-        append_links(links_dataset(new, review, settings.link_endpoint, settings.base_iri), links_file)
+        append_links(links_dataset(new, review, settings.base_iri), links_file)
     _out().print(f"{len(new)} link(s) added to {links_file}; {len(decisions) - len(new)} already present.")
     return 0

@@ -42,9 +42,11 @@ class SparqlClient:
     def _request(self, query: str) -> dict:
         headers = {"Accept": RESULTS_JSON, "User-Agent": USER_AGENT}
         try:
-            with httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client:
-                with client.stream("POST", self.url, data={"query": query}, headers=headers) as response:
-                    body = _read_bounded(response, self.max_response_bytes, self.url)
+            with (
+                httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client,
+                client.stream("POST", self.url, data={"query": query}, headers=headers) as response,
+            ):
+                body = _read_bounded(response, self.max_response_bytes, self.url)
         except httpx.TimeoutException as exc:
             raise EndpointError(
                 f"SPARQL endpoint {self.url} did not answer within {self.timeout_s:g} s ({type(exc).__name__}). "
@@ -54,7 +56,7 @@ class SparqlClient:
             raise EndpointError(
                 f"Cannot reach SPARQL endpoint {self.url}: {exc or type(exc).__name__}. "
                 "Are you offline? Pass --endpoint URL to use a reachable mirror "
-                "(e.g. `mcfkg serve --data wikidata-extract.ttl`)."
+                "(e.g. `mcfkg serve --data tests/data/wikidata-extract.ttl`)."
             ) from exc
         if response.status_code != 200:
             snippet = body[:300].decode("utf-8", "replace").strip()

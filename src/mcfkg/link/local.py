@@ -6,6 +6,7 @@ linker judges exactly what will be published.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from mcfkg.config import Settings
 from mcfkg.graph import load_dataset, source_files, union_graph
 from mcfkg.vocab import Vocab
 
+# How the data marks a thing the source mentions without naming it: its labels are descriptions,
+# lower-case "the ..." ("the research center (not named in the source)") or saying "not named".
+UNNAMED_LABEL = re.compile(r"^the\s|\bnot named\b")
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 LINK_PROPERTIES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch)
 # The property of ours that says where a thing is (mcf:locatedIn), followed transitively.
@@ -61,6 +65,11 @@ class Entity:
             if lit.language == language:
                 return str(lit)
         return str(self.labels[0]) if self.labels else self.slug
+
+    @property
+    def named(self) -> bool:
+        """Whether any label is a proper name; an unnamed thing has nothing to look up elsewhere."""
+        return any(not UNNAMED_LABEL.search(str(label)) for label in self.labels)
 
     def wikidata(self) -> list[str]:
         """The Wikidata IRIs this entity is linked to."""

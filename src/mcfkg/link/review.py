@@ -3,25 +3,27 @@
 A person reads each candidate row, writes ``accept`` or ``reject`` in the ``decision``
 column (and may change the suggested ``predicate``), and ``link accept`` turns the accepted
 rows into links in the ``links`` graph, each reified with who accepted it, when, from
-which evidence, so a published link can always answer "why do you say so?".
+which evidence and which endpoint, so a published link can always answer "why do you say so?".
+Each row names the endpoint that produced it: a candidate from a local stand-in must never be
+recorded as if it came from Wikidata.
 """
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import OWL, PROV, RDF, SKOS, XSD, Dataset, Literal, URIRef
 
 from mcfkg.graph import rebase
 from mcfkg.link.candidates import Candidate
-from mcfkg.link.wikidata import WD, qid
+from mcfkg.link.wikidata import WD, WIKIDATA_SPARQL, qid
 from mcfkg.vocab import CANONICAL, CANONICAL_BASE, Vocab
 
 COLUMNS = ["entity", "entity_label", "candidate", "candidate_label", "language", "score", "label_score",
-           "type_ok", "place_ok", "evidence", "predicate", "decision"]
+           "type_ok", "place_ok", "evidence", "advice", "predicate", "decision", "endpoint"]
 PREDICATES = {"owl:sameAs": OWL.sameAs, "skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch}
 DECISIONS = {"accept", "reject", ""}
 EDITORS_SLUG = "mcfkg-editors"
@@ -41,22 +43,34 @@ class Decision:
     predicate: URIRef
     matched_label: Literal
     evidence: str
+    endpoint: str
 
 
-def write_review(candidates: list[Candidate], path: Path) -> int:
-    """Write one row per candidate with an empty decision; returns the number of rows."""
+def suggestion(c: Candidate) -> tuple[str, str]:
+    """The predicate to suggest (none when the evidence is against the candidate) and advice for the reviewer."""
+    if c.doubts:
+        return "", "reject suggested: " + "; ".join(c.doubts)
+    if c.type_ok and c.place_ok is not False and c.label_score >= 90:
+        return "owl:sameAs", "accept if it is the very same thing"
+    if c.type_ok is None:
+        return "skos:closeMatch", "check its type by hand before accepting"
+    return "skos:closeMatch", "accept if it is a close counterpart"
+
+
+def write_review(candidates: list[Candidate], path: Path, endpoint: str) -> int:
+    """Write one row per candidate from ``endpoint`` with an empty decision; returns the number of rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         for c in candidates:
-            identity = bool(c.type_ok) and c.place_ok is not False and c.label_score >= 90
+            predicate, advice = suggestion(c)
             writer.writerow({
                 "entity": str(c.entity.iri), "entity_label": c.matched_label, "candidate": WD + c.item.qid,
                 "candidate_label": c.their_label, "language": c.language, "score": c.score,
                 "label_score": c.label_score, "type_ok": _flag(c.type_ok), "place_ok": _flag(c.place_ok),
-                "evidence": c.evidence, "predicate": "owl:sameAs" if identity else "skos:closeMatch",
-                "decision": "",
+                "evidence": c.evidence, "advice": advice, "predicate": predicate, "decision": "",
+                "endpoint": endpoint,
             })
     return len(candidates)
 
@@ -75,7 +89,8 @@ def read_decisions(path: Path, base_iri: str) -> list[Decision]:
     id_ns = str(Vocab(base_iri).ID)
     with handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in ("entity", "candidate", "predicate", "decision") if c not in (reader.fieldnames or [])]
+        required = ("entity", "candidate", "predicate", "decision", "endpoint")
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
             raise ReviewError(f"{path}: missing column(s) {', '.join(missing)}; regenerate it with `mcfkg link propose`")
         for number, row in enumerate(reader, start=2):
@@ -84,24 +99,36 @@ def read_decisions(path: Path, base_iri: str) -> list[Decision]:
                 raise ReviewError(f"{path}:{number}: decision {row['decision']!r} is not accept, reject or empty")
             if decision != "accept":
                 continue
-            entity, target = row["entity"].strip(), row["candidate"].strip()
+            entity, target, endpoint = row["entity"].strip(), row["candidate"].strip(), row["endpoint"].strip()
             predicate = PREDICATES.get(row["predicate"].strip())
             if not entity.startswith(id_ns):
                 raise ReviewError(f"{path}:{number}: entity {entity!r} is not one of ours ({id_ns}…)")
             if qid(target) is None:
                 raise ReviewError(f"{path}:{number}: candidate {target!r} is not a Wikidata item IRI")
+            if not row["predicate"].strip():
+                raise ReviewError(f"{path}:{number}: accepted without a predicate; propose suggests none when the "
+                                  f"evidence is against the candidate ({row.get('advice') or 'see evidence'}). "
+                                  f"Reject it, or write one of {', '.join(PREDICATES)} if you are sure")
             if predicate is None:
                 raise ReviewError(f"{path}:{number}: predicate must be one of {', '.join(PREDICATES)}")
+            if not endpoint.startswith(("http://", "https://")):
+                raise ReviewError(f"{path}:{number}: endpoint {endpoint!r} is not the http(s) URL of the endpoint "
+                                  "the candidate came from; regenerate the file with `mcfkg link propose`")
             label = Literal(row.get("entity_label", ""), lang=row.get("language") or None)
-            accepted.append(Decision(number, URIRef(entity), URIRef(target), predicate, label, row.get("evidence", "")))
+            accepted.append(Decision(number, URIRef(entity), URIRef(target), predicate, label,
+                                     row.get("evidence", ""), endpoint))
     return accepted
 
 
-def links_dataset(decisions: list[Decision], review_file: Path, endpoint: str, base_iri: str,
+def links_dataset(decisions: list[Decision], review_file: Path, base_iri: str,
                   when: datetime | None = None) -> Dataset:
-    """The accepted links with their provenance, in the canonical base (as data files are written)."""
+    """The accepted links with their provenance, in the canonical base (as data files are written).
+
+    Each record is derived from the endpoint its row came from and the item as that endpoint
+    names it; Wikidata's page for the item is cited only when the endpoint is Wikidata's own.
+    """
     vocab, mcf = CANONICAL, CANONICAL.MCF
-    when = when or datetime.now(timezone.utc).replace(microsecond=0)
+    when = when or datetime.now(UTC).replace(microsecond=0)
     ds = Dataset()
     for prefix, ns in (("mcf", mcf), ("mcfid", vocab.ID), ("mcfg", vocab.GRAPH), ("wd", WD), ("prov", PROV),
                        ("owl", OWL), ("skos", SKOS)):
@@ -110,18 +137,21 @@ def links_dataset(decisions: list[Decision], review_file: Path, endpoint: str, b
     for d in decisions:
         subject = rebase(d.entity, CANONICAL_BASE, from_base=Vocab(base_iri).base)
         slug = str(subject).rsplit("/", 1)[-1]
-        record = vocab.ID[f"link/{slug}-wikidata"]
+        record = vocab.ID[f"link/{slug}-wikidata-{qid(str(d.target))}"]
         graph.add((subject, d.predicate, d.target))
         for cls in (RDF.Statement, PROV.Entity, mcf.LinkRecord):
             graph.add((record, RDF.type, cls))
         graph.add((record, RDF.subject, subject))
         graph.add((record, RDF.predicate, d.predicate))
         graph.add((record, RDF.object, d.target))
-        graph.add((record, PROV.wasDerivedFrom, URIRef(f"https://www.wikidata.org/wiki/{qid(str(d.target))}")))
+        graph.add((record, PROV.wasDerivedFrom, URIRef(d.endpoint)))
+        graph.add((record, PROV.wasDerivedFrom, d.target))
+        if d.endpoint == WIKIDATA_SPARQL:
+            graph.add((record, PROV.wasDerivedFrom, URIRef(f"https://www.wikidata.org/wiki/{qid(str(d.target))}")))
         graph.add((record, PROV.generatedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
         graph.add((record, PROV.wasAttributedTo, vocab.ID[EDITORS_SLUG]))
         graph.add((record, mcf.verificationMethod, Literal(
-            f"mcfkg link propose against {endpoint}; accepted by a reviewer in {review_file.name} row {d.row}")))
+            f"mcfkg link propose against {d.endpoint}; accepted by a reviewer in {review_file.name} row {d.row}")))
         graph.add((record, mcf.matchedLabel, d.matched_label))
         if d.evidence:
             graph.add((record, SKOS.note, Literal(d.evidence)))

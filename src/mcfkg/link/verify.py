@@ -17,7 +17,7 @@ from rdflib import OWL, RDFS, SKOS, Literal, URIRef
 from mcfkg.link.endpoint import SparqlClient
 from mcfkg.link.local import Entity, Link
 from mcfkg.link.match import best_match
-from mcfkg.link.wikidata import allowed_classes, fetch_items, qid
+from mcfkg.link.wikidata import allowed_classes, fetch_items, qid, untyped_class
 
 LABEL_THRESHOLD = 80.0
 # Links that claim the same thing: their target's type must fit our class.
@@ -84,6 +84,8 @@ def _verify_wikidata(client: SparqlClient, entities: dict[URIRef, Entity], links
                     f"P31 {'/'.join(sorted(item.instance_of)) or 'none'} reaches none of {', '.join(classes)} "
                     f"expected for {'/'.join(entity.classes)}",
                 ))
+        elif strict and (untyped := untyped_class(entity.classes)):
+            findings.append(Finding(link, "note", "type", f"not checked: no type constraint known for class {untyped}"))
     return findings
 
 

@@ -43,7 +43,15 @@ TYPE_RULES: dict[str, tuple[str, ...]] = {
     "PoliticalParty": ("Q7278",),
     "Aircraft": ("Q15056995", "Q15056993"),
     "Award": ("Q618779",),
+    # Linkable, but no Wikidata class verified for them yet: candidates are searched without a
+    # type constraint, score lower, and a person checks the type by hand.
+    "PartyOrgan": (),
+    "PartyCongress": (),
+    "GuidingIdeology": (),
+    "ScienceCity": (),
+    "Region": (),
 }
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 
 
 def qid(iri: str) -> str | None:
@@ -57,6 +65,17 @@ def allowed_classes(local_classes: Iterable[str]) -> tuple[str, ...]:
     for name in local_classes:
         allowed.extend(q for q in TYPE_RULES.get(name, ()) if q not in allowed)
     return tuple(allowed)
+
+
+def linkable(local_classes: Iterable[str]) -> bool:
+    """Whether entities of these classes of ours are the kind of thing Wikidata has items for."""
+    return any(name in TYPE_RULES for name in local_classes)
+
+
+def untyped_class(local_classes: Iterable[str]) -> str | None:
+    """The linkable class of ours with no Wikidata type constraint, when no class of ours has one."""
+    names = [name for name in local_classes if name in TYPE_RULES]
+    return names[0] if names and not allowed_classes(names) else None
 
 
 @dataclass

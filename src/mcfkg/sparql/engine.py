@@ -5,10 +5,18 @@ process (about 0.1 ms here). Now the store process hands each worker's pipe over
 (see ``mcfkg.sparql.workers``) and this module talks to the workers itself:
 
 - a caller's thread (or the event loop) sends the job to an idle worker directly, or queues it;
+  a read's deadline counts from its submission, so time spent queued counts against the limit;
+- when jobs have waited ``SPARE_WORKER_AFTER_S`` (every worker is busy with something slow:
+  a burst of short queries is served faster by the workers there are, with 2 cores) and
+  fewer than ``max_workers`` processes run, the store process is asked for one more worker
+  per such job (a fork of an in-memory store takes milliseconds), so a few runaway queries
+  cannot make a short one wait for their time limit; extras idle for
+  ``SPARE_WORKER_IDLE_S`` are retired again;
 - one dispatcher thread waits (epoll) on every worker's pipe and on the store process's
   pipe, resolves Futures with the replies, hands queued jobs to freed workers, and enforces
   the deadlines: past one it asks the store process to kill the worker and tells the client
-  (QueryTimeout) once that is done, so the CPU is free when the client hears about it;
+  (QueryTimeout) once that is done, so the CPU is free when the client hears about it
+  (a job still queued at its deadline just fails);
 - after a write, workers of older generations are retired, and the write's Future resolves
   only after the newer ones were handed over: a client reads its own writes.
 """
@@ -34,6 +42,9 @@ from mcfkg.sparql.workers import PoolConfig, StoreSource, supervise
 # The dispatcher wakes at least this often, so a deadline is enforced at most this late
 # (a submitting thread never has to wake it; a reply or a new worker wakes it anyway).
 MAX_DEADLINE_LAG_S = 0.25
+# A job queued this long gets a worker of its own (up to max_workers); extras idle this long are retired.
+SPARE_WORKER_AFTER_S = 0.2
+SPARE_WORKER_IDLE_S = 30.0
 
 
 @dataclass(eq=False)
@@ -43,14 +54,28 @@ class _Worker:
     generation: int
     future: Future | None = None  # None: idle
     deadline: float = 0.0
+    idle_since: float = 0.0
+
+
+@dataclass(eq=False)
+class _Queued:
+    future: Future
+    job: tuple
+    deadline: float
+
+
+def _fail(future: Future, error: Exception) -> None:
+    """Fail ``future`` unless its caller gave up on it (a cancelled asyncio task cancels it)."""
+    if future.set_running_or_notify_cancel():
+        future.set_exception(error)
 
 
 def _resolve(future: Future, ok: bool, value: Any) -> None:
-    if ok:
-        future.set_result(value)
-    else:
+    if not ok:
         name, message = value
-        future.set_exception(ERRORS.get(name, StoreUnavailable)(message))
+        _fail(future, ERRORS.get(name, StoreUnavailable)(message))
+    elif future.set_running_or_notify_cancel():
+        future.set_result(value)
 
 
 class Engine:
@@ -70,13 +95,15 @@ class Engine:
             self._process.join()
             raise StoreUnavailable(f"the store could not be loaded: {detail}")
         self._timeout_s = config.timeout_s
+        self._base_size, self._max_size = config.workers, config.most_workers
+        self._size = config.workers  # current-generation workers the store process keeps
         self._lock = threading.Lock()  # guards the state below
         self._send_lock = threading.Lock()  # sends to the store process (taken after _lock, never before)
         self._epoll = select.epoll()
         self._epoll.register(self._conn.fileno(), select.EPOLLIN)
         self._workers: dict[int, _Worker] = {}  # by file descriptor: idle and busy
         self._idle: list[_Worker] = []
-        self._queue: deque[tuple[Future, tuple]] = deque()
+        self._queue: deque[_Queued] = deque()
         self._writes: dict[int, Future] = {}
         self._dying: dict[int, tuple[Future | None, Exception | None]] = {}  # pid -> what to tell its client
         self._generation = 0
@@ -91,6 +118,7 @@ class Engine:
     def submit(self, kind: str, job: tuple) -> Future:
         """Queue a ``"read"`` or ``"write"`` job; the Future holds its value or its error."""
         future: Future = Future()
+        deadline = time.monotonic() + self._timeout_s
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("the store process is not running")
@@ -101,9 +129,9 @@ class Engine:
             else:
                 worker = self._take_idle()
                 if worker is None:
-                    self._queue.append((future, job))
+                    self._queue.append(_Queued(future, job, deadline))
                     return future
-                self._start(worker, future)
+                self._start(worker, future, deadline)
         if worker is not None:
             self._send_job(worker, job)
             return future
@@ -147,8 +175,36 @@ class Engine:
             self._retire(worker, None, None)
         return None
 
-    def _start(self, worker: _Worker, future: Future) -> None:
-        worker.future, worker.deadline = future, time.monotonic() + self._timeout_s
+    def _start(self, worker: _Worker, future: Future, deadline: float) -> None:
+        worker.future, worker.deadline = future, deadline
+
+    def _grow(self, now: float) -> None:
+        """Ask for more workers while jobs queued for ``SPARE_WORKER_AFTER_S`` outnumber those on their way."""
+        waited = self._timeout_s - SPARE_WORKER_AFTER_S  # a job's deadline minus this: it has waited long enough
+        stuck = sum(1 for queued in self._queue if queued.deadline - waited <= now)
+        current = sum(1 for w in self._workers.values() if w.generation >= self._generation)
+        wanted = min(self._max_size, current + stuck)
+        if wanted > self._size:
+            self._size = wanted
+            try:
+                self._tell_store(("size", self._size))
+            except OSError:
+                pass  # the store process is gone; _shut fails what is left
+
+    def _shrink(self) -> None:
+        """Retire the longest-idle worker beyond the base size once it has idled long enough."""
+        if self._size <= self._base_size or not self._idle:
+            return
+        oldest = self._idle[0]  # _idle is a stack: the bottom idled longest
+        if time.monotonic() - oldest.idle_since < SPARE_WORKER_IDLE_S:
+            return
+        self._idle.pop(0)
+        self._size -= 1
+        try:
+            self._tell_store(("size", self._size))  # first, so the kill below is not refilled
+        except OSError:
+            return
+        self._retire(oldest, None, None)
 
     def _retire(self, worker: _Worker, future: Future | None, error: Exception | None) -> None:
         """Forget a worker and ask the store process to kill it; ``future`` fails with ``error`` once it is dead."""
@@ -166,13 +222,20 @@ class Engine:
         """Give a free worker the next queued job, or park it (or retire it if it is stale)."""
         if worker.generation < self._generation:
             self._retire(worker, None, None)
-        elif self._queue:
-            future, job = self._queue.popleft()
-            self._start(worker, future)
-            return job
+        elif self._pending():
+            queued = self._queue.popleft()
+            self._start(worker, queued.future, queued.deadline)
+            return queued.job
         else:
+            worker.idle_since = time.monotonic()
             self._idle.append(worker)
         return None
+
+    def _pending(self) -> bool:
+        """Whether a queued job waits, after dropping those whose callers gave up."""
+        while self._queue and self._queue[0].future.cancelled():
+            self._queue.popleft()
+        return bool(self._queue)
 
     @staticmethod
     def _send_job(worker: _Worker, job: tuple) -> None:
@@ -189,9 +252,14 @@ class Engine:
         control = self._conn.fileno()
         try:
             while True:
+                now = time.monotonic()
                 with self._lock:
                     deadlines = [w.deadline for w in self._workers.values() if w.future is not None]
-                timeout = min([MAX_DEADLINE_LAG_S, *(d - time.monotonic() for d in deadlines)])
+                    if self._queue:  # FIFO: the head expires first and is the first to need a spare worker
+                        head = self._queue[0].deadline
+                        spare_at = head - self._timeout_s + SPARE_WORKER_AFTER_S
+                        deadlines += [head] + ([spare_at] if spare_at > now else [])
+                timeout = min([MAX_DEADLINE_LAG_S, *(d - now for d in deadlines)])
                 for fd, _ in self._epoll.poll(max(timeout, 0)):
                     if fd != control:
                         self._on_reply(fd)
@@ -242,7 +310,7 @@ class Engine:
             with self._lock:
                 future, error = self._dying.pop(args[0], (None, None))
             if future is not None and error is not None:
-                future.set_exception(error)
+                _fail(future, error)
         elif kind == "done":
             request, ok, value, generation = args
             with self._lock:
@@ -257,19 +325,28 @@ class Engine:
 
     def _expire(self) -> None:
         now = time.monotonic()
+        late: list[Future] = []
         with self._lock:
             for worker in [w for w in self._workers.values() if w.future is not None and w.deadline <= now]:
                 future, worker.future = worker.future, None
                 self._retire(worker, future, QueryTimeout(
                     f"the query was stopped after {self._timeout_s:g} s, this endpoint's time limit; "
                     "narrow it (LIMIT, more specific patterns) and try again"))
+            while self._queue and self._queue[0].deadline <= now:
+                late.append(self._queue.popleft().future)
+            self._grow(now)
+            self._shrink()
+        for future in late:
+            _fail(future, QueryTimeout(
+                f"the query waited {self._timeout_s:g} s, this endpoint's time limit, for a free query "
+                "process and was not run: the server is busy with other queries; try again later"))
 
     def _shut(self) -> None:
         """The store process is gone: fail everything still waiting."""
         with self._lock:
             self._closed = True
             waiting = [w.future for w in self._workers.values() if w.future is not None]
-            waiting += [f for f, _ in self._queue] + list(self._writes.values())
+            waiting += [q.future for q in self._queue] + list(self._writes.values())
             waiting += [f for f, _ in self._dying.values() if f is not None]
             for worker in self._workers.values():
                 worker.conn.close()
@@ -278,4 +355,4 @@ class Engine:
             self._epoll.close()
         for future in waiting:
             if not future.done():
-                future.set_exception(StoreUnavailable("the store process stopped"))
+                _fail(future, StoreUnavailable("the store process stopped"))

@@ -98,6 +98,20 @@ def _row_count(body: bytes, results_format: ox.QueryResultsFormat) -> int:
     return sum(1 for _ in ox.parse_query_results(body, format=results_format))
 
 
+# CSV and TSV results define no boolean form. We write Jena's (Fuseki's): a one-column table
+# whose header is ``_askResult`` (``?_askResult`` in TSV, where headers are variables), so CSV
+# readers see a header and a row. pyoxigraph would write a bare ``true``.
+_BOOLEAN_TABLES = {"text/csv": ("_askResult", "\r\n"), "text/tab-separated-values": ("?_askResult", "\n")}
+
+
+def _boolean(result: ox.QueryBoolean, media_type: str) -> bytes:
+    """An ASK answer serialised as ``media_type``."""
+    if media_type in _BOOLEAN_TABLES:
+        header, newline = _BOOLEAN_TABLES[media_type]
+        return f"{header}{newline}{str(bool(result)).lower()}{newline}".encode()
+    return result.serialize(format=_results_format(media_type))
+
+
 def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: QueryDataset,
               limits: Limits) -> QueryOutcome:
     """Check, run and serialise one query. Raises QueryError, UnsafeOperation, NotAcceptable, ResultTooLarge."""
@@ -110,7 +124,7 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
     try:
         if isinstance(result, ox.QueryBoolean):
             media_type = formats.for_kind(BOOLEAN)
-            return QueryOutcome(result.serialize(format=_results_format(media_type)), media_type, BOOLEAN)
+            return QueryOutcome(_boolean(result, media_type), media_type, BOOLEAN)
         if isinstance(result, ox.QuerySolutions):
             media_type = formats.for_kind(SOLUTIONS)
             results_format = _results_format(media_type)

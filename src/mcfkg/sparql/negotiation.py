@@ -6,10 +6,18 @@ representation's quality is the q of the *most specific* range that matches it
 acceptable representations the server's order decides. A ``format=`` parameter
 overrides ``Accept`` (short names like ``json`` or a full media type), the way
 YASGUI, SPARQLWrapper and most endpoints use it. Nothing acceptable: 406.
+
+Wildcards (``text/*``, ``*/*``) match only the media type we send in Content-Type, never
+the other names a format is known by: ``text/*`` gets CSV, not XML results via ``text/xml``.
+
+Parsing is lenient (RFC 9110 asks recipients to be robust): empty list elements and ranges
+that are not ``type/subtype`` are skipped, a malformed or non-finite ``q`` is ignored (the
+range keeps q=1, as if it had none), and a header with no usable range counts as absent.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -24,7 +32,7 @@ SOLUTION_TYPES = (
     "text/csv",
     "text/tab-separated-values",
 )
-BOOLEAN_TYPES = SOLUTION_TYPES[:2]  # CSV/TSV define no boolean form
+BOOLEAN_TYPES = SOLUTION_TYPES  # CSV/TSV booleans in Jena's form (see mcfkg.sparql.execute)
 GRAPH_TYPES = (
     "text/turtle",
     "application/n-triples",
@@ -60,8 +68,8 @@ _GRAPH_ALIASES = {"application/xml": "application/rdf+xml", "text/xml": "applica
 FORMAT_NAMES: dict[str, dict[str, str]] = {
     "json": {SOLUTIONS: SOLUTION_TYPES[0], BOOLEAN: SOLUTION_TYPES[0], GRAPH: "application/ld+json"},
     "xml": {SOLUTIONS: SOLUTION_TYPES[1], BOOLEAN: SOLUTION_TYPES[1], GRAPH: "application/rdf+xml"},
-    "csv": {SOLUTIONS: "text/csv"},
-    "tsv": {SOLUTIONS: "text/tab-separated-values"},
+    "csv": {SOLUTIONS: "text/csv", BOOLEAN: "text/csv"},
+    "tsv": {SOLUTIONS: "text/tab-separated-values", BOOLEAN: "text/tab-separated-values"},
     "turtle": {GRAPH: "text/turtle"},
     "ttl": {GRAPH: "text/turtle"},
     "nt": {GRAPH: "application/n-triples"},
@@ -77,7 +85,7 @@ FORMAT_NAMES: dict[str, dict[str, str]] = {
     "nquads": {GRAPH: "application/n-quads"},
     "n-quads": {GRAPH: "application/n-quads"},
     "n3": {GRAPH: "text/n3"},
-    "html": {GRAPH: HTML, SOLUTIONS: HTML},
+    "html": {GRAPH: HTML, SOLUTIONS: HTML, BOOLEAN: HTML},
 }
 
 
@@ -101,42 +109,50 @@ class MediaRange:
 
 
 def parse_accept(header: str | None) -> list[MediaRange]:
-    """The media ranges of an Accept header; a missing or empty header accepts anything."""
-    if not header or not header.strip():
-        return [MediaRange("*", "*", 1.0)]
+    """The media ranges of an Accept header; a missing header, or one without a usable range, accepts anything."""
     ranges = []
-    for part in header.split(","):
+    for part in (header or "").split(","):
         fields = [f.strip() for f in part.split(";")]
         main, slash, sub = fields[0].lower().partition("/")
         if not main or not slash or not sub:
-            continue  # malformed range: ignore it rather than fail the request
+            continue  # empty or malformed range: ignore it rather than fail the request
         q = 1.0
         for param in fields[1:]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
+                q = _qvalue(value, q)
                 break  # parameters after q are accept-extensions
         ranges.append(MediaRange(main, sub, q))
-    return ranges
+    return ranges or [MediaRange("*", "*", 1.0)]
 
 
-def _best_match(ranges: list[MediaRange], media_type: str) -> MediaRange | None:
+def _qvalue(text: str, default: float) -> float:
+    """A q parameter's value clamped to [0, 1]; ``default`` when it is not a finite number."""
+    try:
+        value = float(text.strip().strip('"'))
+    except ValueError:
+        return default
+    return min(max(value, 0.0), 1.0) if math.isfinite(value) else default
+
+
+def _best_match(ranges: list[MediaRange], media_type: str, exact_only: bool = False) -> MediaRange | None:
     best: MediaRange | None = None
     for r in ranges:
+        if exact_only and r.specificity < 2:
+            continue
         if r.matches(media_type) and (best is None or r.specificity > best.specificity):
             best = r
     return best
 
 
 def quality(ranges: list[MediaRange], *names: str) -> float:
-    """q of the most specific range matching any of a format's ``names`` (0 when none matches).
+    """q of the most specific range matching a format: its media type (``names[0]``, also by wildcard)
+    or one of its other ``names`` (only when named in full). 0 when none matches.
 
     ``text/turtle;q=0`` refuses Turtle even when ``*/*`` would match one of its other names.
     """
-    matches = [m for m in (_best_match(ranges, name) for name in names) if m is not None]
+    found = [_best_match(ranges, name, exact_only=i > 0) for i, name in enumerate(names)]
+    matches = [m for m in found if m is not None]
     if not matches:
         return 0.0
     top = max(m.specificity for m in matches)
@@ -161,7 +177,7 @@ def choose(accept: str | None, offers: tuple[str, ...], kind: str = GRAPH) -> st
         if q > best_q:
             best, best_q = offer, q
     if best is None:
-        raise NotAcceptable(f"none of the requested media types ({accept}) can be produced; "
+        raise NotAcceptable(f"none of the media types in 'Accept: {accept}' can be produced here; "
                             f"available: {', '.join(offers)}")
     return best
 
@@ -174,7 +190,7 @@ def from_format_param(value: str, kind: str, offers: tuple[str, ...]) -> str:
         canonical = {**ALIASES, **(_GRAPH_ALIASES if kind == GRAPH else {})}.get(key, key)
         named = canonical if "/" in canonical else None
     if named is None or named not in offers:
-        names = sorted(n for n, kinds in FORMAT_NAMES.items() if kind in kinds)
+        names = [n for n, kinds in FORMAT_NAMES.items() if kinds.get(kind) in offers]
         raise NotAcceptable(f"format={value!r} cannot express this result; use one of {', '.join(names)}")
     return named
 
@@ -198,23 +214,48 @@ def negotiate(accept: str | None, format_param: str | Sequence[str] | None, kind
     return from_format_param(values[-1], kind, offers)
 
 
+_KIND_NAMES = {SOLUTIONS: "a SELECT result", BOOLEAN: "an ASK result", GRAPH: "a CONSTRUCT or DESCRIBE result"}
+
+
+def _short_names(kind: str, offers: tuple[str, ...]) -> str:
+    """The first ``format=`` name of each offered media type (``json|xml|csv|tsv``)."""
+    first: dict[str, str] = {}
+    for name, kinds in FORMAT_NAMES.items():
+        if kinds.get(kind) in offers:
+            first.setdefault(kinds[kind], name)
+    return "|".join(first.values())
+
+
+def query_refusal(accept: str | None, format_param: Sequence[str], kinds: Sequence[str]) -> str:
+    """One 406 message for a query whose result (of one of ``kinds``) cannot be sent as asked."""
+    asked = " ".join(f"format={v}" for v in format_param) if format_param else f"'Accept: {accept}'"
+    what = " or ".join(_KIND_NAMES[k] for k in kinds) if len(kinds) < 3 else "any query result"
+    return (f"{asked} cannot express {what}. SELECT and ASK results come as {', '.join(SOLUTION_TYPES)} "
+            f"(format={_short_names(SOLUTIONS, SOLUTION_TYPES)}); CONSTRUCT and DESCRIBE "
+            f"results as {', '.join(GRAPH_TYPES)} (format={_short_names(GRAPH, GRAPH_TYPES)})")
+
+
 @dataclass(frozen=True)
 class ResultFormats:
     """The media type to use for each kind of query result, decided before the query runs.
 
     A query's kind is known only once it is parsed, so the worker picks the entry for the kind
-    it gets; ``None`` means that kind is not acceptable to the client (406 with ``reason``).
+    it gets; ``None`` means that kind is not acceptable to the client (406 with ``refusal``).
     """
 
     solutions: str | None
     boolean: str | None
     graph: str | None
-    reasons: tuple[str, ...] = ()
+    refusal: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.solutions or self.boolean or self.graph)
 
     def for_kind(self, kind: str) -> str:
         chosen = getattr(self, kind)
         if chosen is None:
-            raise NotAcceptable("; ".join(self.reasons) or f"no acceptable format for a {kind} result")
+            raise NotAcceptable(self.refusal or f"no acceptable format for {_KIND_NAMES[kind]}")
         return chosen
 
     @classmethod
@@ -224,7 +265,7 @@ class ResultFormats:
             solutions=media_type if media_type in SOLUTION_TYPES else None,
             boolean=media_type if media_type in BOOLEAN_TYPES else None,
             graph=media_type if media_type in GRAPH_TYPES else None,
-            reasons=(f"{media_type} cannot express this result",),
+            refusal=f"{media_type} cannot express this result",
         )
 
 
@@ -241,11 +282,10 @@ def result_formats(accept: str | None, format_param: str | Sequence[str] | None)
 @lru_cache(maxsize=256)
 def _result_formats(accept: str | None, format_param: tuple[str, ...]) -> ResultFormats:
     chosen: dict[str, str | None] = {}
-    reasons = []
     for kind in (SOLUTIONS, BOOLEAN, GRAPH):
         try:
             chosen[kind] = negotiate(accept, format_param, kind)
-        except NotAcceptable as exc:
+        except NotAcceptable:
             chosen[kind] = None
-            reasons.append(str(exc))
-    return ResultFormats(reasons=tuple(reasons), **chosen)
+    refused = [kind for kind, media_type in chosen.items() if media_type is None]
+    return ResultFormats(refusal=query_refusal(accept, format_param, refused) if refused else "", **chosen)

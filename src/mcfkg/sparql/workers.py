@@ -4,8 +4,10 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
 
 - the web process starts one *store process* with the ``spawn`` context (a clean process:
   no threads inherited from uvicorn or pytest). It loads the store and owns it;
-- the store process forks ``workers`` *query processes* from itself while it is
-  single-threaded. An in-memory store is shared copy-on-write, so a fork is instant;
+- the store process forks *query processes* from itself while it is single-threaded: as
+  many as the web process asks for (``("size", n)``: between ``workers`` and
+  ``max_workers``; it grows the pool while runaway queries hold workers, and shrinks it
+  when extras sit idle). An in-memory store is shared copy-on-write, so a fork is instant;
   an on-disk store is opened read-only by each worker (spawned: RocksDB's threads make
   forking it unsafe). Each worker's end of its pipe is handed to the web process
   (``send_handle``), which sends reads straight to the workers: one hop per query, not two
@@ -17,7 +19,7 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
   handed over *before* the write is acknowledged, so a client reads its own writes.
   Writes are authorised by token and are not cut off by the time limit.
 
-Messages from the web process: ``("write", request, job)``, ``("kill", pid)``, ``("close",)``.
+Messages from the web process: ``("write", request, job)``, ``("size", n)``, ``("kill", pid)``, ``("close",)``.
 To it: ``("worker", pid, generation)`` followed by the pipe's descriptor, ``("killed", pid)``
 and ``("done", request, ok, value, generation)``.
 """
@@ -53,9 +55,16 @@ class StoreSource:
 
 @dataclass(frozen=True)
 class PoolConfig:
+    """``workers`` query processes always run; up to ``max_workers`` while queries wait for one."""
+
     workers: int
     timeout_s: float
     limits: execute.Limits
+    max_workers: int = 0  # 0: ``workers``
+
+    @property
+    def most_workers(self) -> int:
+        return max(self.workers, self.max_workers)
 
 
 def open_store(source: StoreSource) -> ox.Store:
@@ -129,8 +138,10 @@ class Supervisor:
     workers: dict[int, tuple[multiprocessing.process.BaseProcess, int]] = field(default_factory=dict)
     writes: deque = field(default_factory=deque)
     writer: threading.Thread | None = None
+    size: int = 0  # query processes of the current generation to keep (the web process decides)
 
     def __post_init__(self) -> None:
+        self.size = self.config.workers
         self.write_done, self._write_signal = multiprocessing.Pipe(duplex=False)
         self.context = multiprocessing.get_context("spawn" if self.source.path else "fork")
 
@@ -147,12 +158,12 @@ class Supervisor:
         parent.close()  # the web process holds its own copy now
 
     def _fill(self) -> None:
-        """Fork workers of the current generation up to the configured number (never during a write:
+        """Fork workers of the current generation up to ``size`` (never during a write:
         forking while the writer thread holds the store's locks could leave them locked in the child)."""
         if self.writer is not None:
             return
         current = sum(1 for _, generation in self.workers.values() if generation == self.generation)
-        for _ in range(self.config.workers - current):
+        for _ in range(self.size - current):
             self._spawn()
 
     def _kill(self, pid: int) -> None:
@@ -202,6 +213,9 @@ class Supervisor:
                     return
                 if kind == "kill":
                     self._kill(*args)
+                elif kind == "size":
+                    self.size = min(max(args[0], self.config.workers), self.config.most_workers)
+                    self._fill()
                 else:
                     self.writes.append(tuple(args))
                     self._start_write()

@@ -33,8 +33,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         if own_store:
             store.close()
 
+    # No OpenAPI schema or Swagger UI: the protocols are the W3C's (documented in the README), and
+    # Swagger's page would load its scripts from a CDN, which this server never depends on.
     app = FastAPI(title="mcfkg", summary="The military-civil fusion knowledge graph: SPARQL 1.1 endpoint and pages",
-                  docs_url="/api", redoc_url=None, lifespan=lifespan)
+                  openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)

@@ -2,15 +2,19 @@
 
 Errors are plain text with a status that says whose fault it is: a 4xx for anything the
 client sent (never a 5xx for bad input), 503 when the store gives up (time limit, worker
-lost), 500 only for a bug.
+lost), 500 only for a bug. They say ``Vary: Accept``: the same URL answers differently
+with another Accept header, so caches must keep them apart. Routing errors (no such page,
+wrong method) are negotiated: the HTML "not found" page for browsers, else plain text or JSON.
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mcfkg.sparql.negotiation import GRAPH, HTML, negotiate
 from mcfkg.sparql.protocol import ProtocolError
 from mcfkg.store import (
     InvalidRdf,
@@ -22,6 +26,7 @@ from mcfkg.store import (
     UnsafeOperation,
     UpdateDatasetConflict,
 )
+from mcfkg.web.templating import render
 
 
 class HttpError(Exception):
@@ -71,10 +76,33 @@ ERROR_STATUS: dict[type[Exception], int] = {
 
 
 def _error_response(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
-    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+    return PlainTextResponse(message + "\n", status_code=status, headers={**(headers or {}), "Vary": "Accept"})
+
+
+ROUTING_ERROR_OFFERS = ("text/plain", "application/json", HTML)
+
+
+def routing_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """A 404 (or 405, ...) from routing or the static files, in the representation the client prefers."""
+    try:
+        media_type = negotiate(request.headers.get("accept"), None, GRAPH, ROUTING_ERROR_OFFERS)
+    except NotAcceptable:
+        media_type = "text/plain"
+    headers = {**(exc.headers or {}), "Vary": "Accept"}
+    if media_type == HTML and exc.status_code == 404:
+        message = f"There is nothing at {request.url.path}. Search at /search, or browse /dataset."
+        response = render(request, "not_found.html", status_code=404, iri=str(request.url), message=message)
+        response.headers.update(headers)
+        return response
+    if media_type == "application/json":
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+    return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_exception(request: Request, exc: StarletteHTTPException) -> Response:
+        return routing_error(request, exc)
     @app.exception_handler(HttpError)
     async def http_error(request: Request, exc: HttpError) -> Response:
         request.state.outcome = f"error {exc.status}"

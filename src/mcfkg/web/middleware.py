@@ -76,7 +76,9 @@ async def _send_error(error: HttpError, send: Send) -> None:
 class RequestLog:
     """Logs ``METHOD path status duration outcome`` once per request.
 
-    Routes describe the outcome (``ok``, ``QueryTimeout``, ...) in ``request.state.outcome``.
+    Routes describe the outcome (``ok boolean 120 bytes``, ``QueryTimeout``, ...) in
+    ``request.state.outcome``; without one, or when an error status follows an ``ok`` (a body
+    cut off at its limit), the outcome is the status's: ``ok`` or ``error 413``.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -88,7 +90,6 @@ class RequestLog:
             return
         started = time.perf_counter()
         state = scope.setdefault("state", {})
-        state["outcome"] = "ok"
         status = 500
 
         async def recording_send(message: Message) -> None:
@@ -101,4 +102,12 @@ class RequestLog:
             await self.app(scope, receive, recording_send)
         finally:
             took_ms = (time.perf_counter() - started) * 1000
-            log.info("%s %s %d %.1fms %s", scope["method"], scope["path"], status, took_ms, state.get("outcome"))
+            log.info("%s %s %d %.1fms %s", scope["method"], scope["path"], status, took_ms,
+                     _outcome(status, state.get("outcome")))
+
+
+def _outcome(status: int, described: str | None) -> str:
+    """What the log says happened: the route's description unless it contradicts the status."""
+    if status >= 400 and (described is None or described.startswith("ok")):
+        return f"error {status}"
+    return described or "ok"

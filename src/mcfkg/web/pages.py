@@ -23,7 +23,7 @@ from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate
 from mcfkg.web import dataset, ontology_docs, query_ui, search
 from mcfkg.web.describe import describe
 from mcfkg.web.entity_view import entity_page
-from mcfkg.web.rdf_body import SERIALIZERS, serialise
+from mcfkg.web.rdf_body import SERIALIZERS, jsonld_context, serialise
 from mcfkg.web.templating import WEB_DIR, render, settings_of, store_of, vocab_of
 
 SUFFIXES: dict[str, str] = {
@@ -99,7 +99,8 @@ def resource(request: Request, path: str) -> Response:
         response = render(request, "entity.html", page=page, path=stem, formats=SUFFIXES)
         response.headers.update(headers)
         return response
-    return Response(serialise(desc.quads, media_type, vocab), media_type=media_type, headers=headers)
+    body = serialise(desc.quads, media_type, vocab, jsonld_context(settings_of(request)))
+    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="An entity, a document or a passage")

@@ -3,14 +3,21 @@
 Formats that carry named graphs (TriG, N-Quads, JSON-LD) keep each fact in its graph, so a
 reader sees which sentence states it and which facts were inferred; triple formats (Turtle,
 N-Triples, RDF/XML) carry the union, plus the graph → passage provenance statements.
+Only the project's prefixes are bound (not rdflib's ~30 defaults), and JSON-LD is compacted
+with the project's context inline, as in the ``dist/`` dumps.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from rdflib import Dataset, Graph
+from rdflib.namespace import NamespaceManager
 
+from mcfkg.config import Settings
+from mcfkg.export import load_context, to_jsonld
 from mcfkg.vocab import Vocab
 from mcfkg.web.describe import Quad
 from mcfkg.web.prefixes import prefixes
@@ -27,20 +34,27 @@ SERIALIZERS: dict[str, tuple[str, bool]] = {
 }
 
 
-def serialise(quads: list[Quad], media_type: str, vocab: Vocab) -> bytes:
-    """``quads`` as ``media_type`` (a key of :data:`SERIALIZERS`), with our prefixes bound."""
+@lru_cache(maxsize=4)
+def jsonld_context(settings: Settings) -> Mapping[str, Any] | None:
+    """The project's JSON-LD context under the configured base, read once per settings."""
+    return load_context(settings)
+
+
+def serialise(quads: list[Quad], media_type: str, vocab: Vocab, context: Mapping[str, Any] | None = None) -> bytes:
+    """``quads`` as ``media_type`` (a key of :data:`SERIALIZERS`), with our prefixes; ``context`` compacts JSON-LD."""
     serializer, keeps_graphs = SERIALIZERS[media_type]
     target: Graph
     if keeps_graphs:
-        dataset = Dataset()
+        target = Dataset()
         for s, p, o, g in quads:
-            dataset.graph(g).add((s, p, o))
-        target = dataset
+            target.graph(g).add((s, p, o))
     else:
         target = Graph()
         for s, p, o, _ in quads:
             target.add((s, p, o))
+    target.namespace_manager = NamespaceManager(target, bind_namespaces="none")
     for prefix, ns in prefixes(vocab).items():
         target.bind(prefix, ns, override=True)
-    options: dict[str, Any] = {"auto_compact": True} if serializer == "json-ld" else {}
-    return target.serialize(format=serializer, encoding="utf-8", **options)
+    if serializer == "json-ld":
+        return to_jsonld(target, context or prefixes(vocab))
+    return target.serialize(format=serializer, encoding="utf-8")

@@ -1,6 +1,7 @@
 """Start the HTTP server: pick the data, open the store, run uvicorn.
 
-``mcfkg serve`` serves the build (``dist/mcfkg.nq``, building it first when missing), or with
+``mcfkg serve`` serves the build (``dist/mcfkg.nq``, building it first when missing or made for
+another base IRI: its VoID's ``void:uriSpace`` records the base), or with
 ``--data`` any RDF files instead: the way tests and the linker get a local stand-in endpoint.
 """
 
@@ -13,7 +14,9 @@ from typing import Sequence
 import uvicorn
 
 from mcfkg.config import Settings
+from mcfkg.export import built_for
 from mcfkg.store import OxigraphStore
+from mcfkg.vocab import Vocab
 
 DATA_GRAPH_SEPARATOR = "::"
 
@@ -31,10 +34,10 @@ def open_served_store(settings: Settings, data: Sequence[str] = ()) -> OxigraphS
     """The store to serve: the given files, or the build (built now if dist/ has none)."""
     if data:
         return OxigraphStore(settings, [parse_data_argument(value) for value in data])
-    if settings.store_path is None and not (Path(settings.dist_dir) / "mcfkg.nq").is_file():
+    if settings.store_path is None and not built_for(settings.dist_dir, Vocab(settings.base_iri)):
         from mcfkg.build import build  # the pipeline is heavy; import it only when a build is needed
 
-        logging.getLogger("mcfkg.web").info("no build in %s: building it first", settings.dist_dir)
+        logging.getLogger("mcfkg.web").info("no build for %s in %s: building it first", settings.base_iri, settings.dist_dir)
         build(settings)
     return OxigraphStore.from_dist(settings)
 

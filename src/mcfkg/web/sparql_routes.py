@@ -41,8 +41,8 @@ def _endpoint(request: Request) -> str:
 async def run_query(request: Request, operation: QueryOperation) -> Response:
     """Run a query and answer in the negotiated format (406 before running if nothing fits)."""
     formats = result_formats(request.headers.get("accept"), operation.formats)
-    if not (formats.solutions or formats.boolean or formats.graph):
-        raise not_acceptable("; ".join(formats.reasons))
+    if not formats.any:
+        raise not_acceptable(formats.refusal)
     dataset = QueryDataset(operation.default_graph_uris, operation.named_graph_uris,
                            _settings(request).union_default_graph, base_iri=_endpoint(request))
     outcome = await _store(request).aquery(operation.text, formats, dataset)
@@ -89,7 +89,7 @@ async def query_or_update_via_post(request: Request) -> Response:
     return await run_query(request, operation)
 
 
-@router.get("/health", summary="Liveness: the store answers a trivial query")
+@router.api_route("/health", methods=["GET", "HEAD"], summary="Liveness: the store answers a trivial query")
 async def health(request: Request) -> Response:
     try:
         await _store(request).aquery("ASK {}", "application/sparql-results+json")

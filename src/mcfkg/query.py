@@ -28,13 +28,14 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
+from mcfkg.sparql.execute import boolean_table
+
 if TYPE_CHECKING:
     from mcfkg.config import Settings
 
 SOLUTION_FORMATS = ("table", "json", "csv", "tsv")
 GRAPH_FORMATS = ("table", "turtle", "ntriples")  # table: a graph prints as Turtle
-# CSV and TSV define no boolean form; like Jena/Fuseki (and the server), ASK is a one-column table.
-_BOOLEAN_TABLES = {"csv": ("_askResult", "\r\n"), "tsv": ("?_askResult", "\n")}
+_TABLE_MEDIA_TYPES = {"csv": "text/csv", "tsv": "text/tab-separated-values"}
 
 
 class QueryRefused(Exception):
@@ -129,9 +130,8 @@ def render(answer: Answer, fmt: str, shorten: Callable[[Node], str] = str) -> Re
         return Rendered(kind, graph.serialize(format="nt" if fmt == "ntriples" else "turtle", encoding="utf-8"))
     if kind == "ASK":
         answer_text = "true" if result.askAnswer else "false"
-        if fmt in _BOOLEAN_TABLES:
-            header, newline = _BOOLEAN_TABLES[fmt]
-            return Rendered(kind, f"{header}{newline}{answer_text}{newline}".encode())
+        if fmt in _TABLE_MEDIA_TYPES:  # CSV/TSV define no boolean form: the server's one-column table
+            return Rendered(kind, boolean_table(bool(result.askAnswer), _TABLE_MEDIA_TYPES[fmt]))
         return Rendered(kind, (result.serialize(format="json") or b"") if fmt == "json" else f"{answer_text}\n".encode())
     if fmt == "tsv":
         return Rendered(kind, to_tsv(result).encode())

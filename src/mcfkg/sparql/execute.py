@@ -104,12 +104,18 @@ def _row_count(body: bytes, results_format: ox.QueryResultsFormat) -> int:
 _BOOLEAN_TABLES = {"text/csv": ("_askResult", "\r\n"), "text/tab-separated-values": ("?_askResult", "\n")}
 
 
+def boolean_table(answer: bool, media_type: str) -> bytes | None:
+    """An ASK answer as a CSV or TSV table, or None for other media types (the CLI uses it too)."""
+    if media_type not in _BOOLEAN_TABLES:
+        return None
+    header, newline = _BOOLEAN_TABLES[media_type]
+    return f"{header}{newline}{str(answer).lower()}{newline}".encode()
+
+
 def _boolean(result: ox.QueryBoolean, media_type: str) -> bytes:
     """An ASK answer serialised as ``media_type``."""
-    if media_type in _BOOLEAN_TABLES:
-        header, newline = _BOOLEAN_TABLES[media_type]
-        return f"{header}{newline}{str(bool(result)).lower()}{newline}".encode()
-    return result.serialize(format=_results_format(media_type))
+    table = boolean_table(bool(result), media_type)
+    return table if table is not None else result.serialize(format=_results_format(media_type))
 
 
 def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: QueryDataset,

@@ -7,7 +7,12 @@ like the repository, so tests do not depend on the real model's contents.
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -33,3 +38,40 @@ def pipeline_env(pipeline_settings: Settings) -> dict[str, str]:
         "MCFKG_DATA_DIR": str(pipeline_settings.data_dir),
         "MCFKG_DIST_DIR": str(pipeline_settings.dist_dir),
     }
+
+
+@dataclass
+class ContextServer:
+    """A JSON-LD context served over real HTTP; ``requests`` lists every path fetched."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def context_server() -> Iterator[ContextServer]:
+    """A real HTTP server on a free local port that serves a JSON-LD context and records requests.
+
+    Tests that parse JSON-LD assert that ``requests`` stays empty: nothing may be fetched.
+    """
+    body = json.dumps({"@context": {"name": "http://xmlns.com/foaf/0.1/name", "b": "http://e/b"}}).encode()
+    served = ContextServer(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            served.requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    served.url = f"http://127.0.0.1:{server.server_port}"
+    yield served
+    server.shutdown()
+    server.server_close()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -122,34 +120,6 @@ def test_unknown_extension_says_which_are_known(tmp_path: Path) -> None:
         load_dataset([path])
 
 
-class _CountingHandler(BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        _CountingHandler.requests.append(self.path)
-        body = json.dumps({"@context": {"b": "http://e/b"}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def context_server():
-    """A real HTTP server on a free local port that serves a JSON-LD context and counts requests."""
-    _CountingHandler.requests = []
-    server = HTTPServer(("127.0.0.1", 0), _CountingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.mark.parametrize(
     "document",
     [
@@ -161,12 +131,12 @@ def context_server():
     ],
     ids=["top", "in-list", "import", "scoped", "nested"],
 )
-def test_jsonld_with_remote_context_is_refused_without_fetching(tmp_path: Path, context_server: str, document) -> None:
+def test_jsonld_with_remote_context_is_refused_without_fetching(tmp_path: Path, context_server, document) -> None:
     path = tmp_path / "remote.jsonld"
-    path.write_text(json.dumps(document(context_server)))
+    path.write_text(json.dumps(document(context_server.url)))
     with pytest.raises(LoadError, match="would be fetched"):
         load_dataset([path])
-    assert _CountingHandler.requests == []
+    assert context_server.requests == []
 
 
 def test_jsonld_with_file_context_is_refused(tmp_path: Path) -> None:

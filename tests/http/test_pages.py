@@ -115,6 +115,14 @@ def test_negotiation_at_the_iri_names_the_document_and_varies_on_accept(client: 
     assert weighted.headers["content-type"].startswith("text/turtle")
     refused = client.get(f"/{JIUZHOU}", headers={"Accept": "image/png"})
     assert refused.status_code == 406 and ".ttl" in refused.text
+    assert "Accept" in refused.headers.get_list("vary", split_commas=True)
+
+
+def test_pages_refuse_unproducible_types_with_a_406_that_varies_on_accept(client: httpx.Client) -> None:
+    for path in ("/dataset", "/search?q=Mianyang", "/id/mianyang"):
+        refused = client.get(path, headers={"Accept": "image/png"})
+        assert refused.status_code == 406, path
+        assert "Accept" in refused.headers.get_list("vary", split_commas=True), path
 
 
 def test_suffixes_pick_the_format_and_carry_the_facts(client: httpx.Client) -> None:

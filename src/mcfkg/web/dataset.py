@@ -20,6 +20,7 @@ from mcfkg.export import FORMATS
 from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate
 from mcfkg.store import Store
 from mcfkg.vocab import Vocab
+from mcfkg.web.errors import not_acceptable
 from mcfkg.web.describe import label_query
 from mcfkg.web.entity_view import Link, Presenter, format_number
 from mcfkg.web.prefixes import sparql_prologue
@@ -87,7 +88,7 @@ def dataset_page(request: Request) -> Response:
             request.headers.get("accept"), request.query_params.get("format"), GRAPH, (HTML, *SERIALIZERS)
         )
     except NotAcceptable as exc:
-        return PlainTextResponse(str(exc), status_code=406)
+        raise not_acceptable(str(exc)) from exc
     headers = {"Vary": "Accept"}
     if media_type != HTML:
         void_file = settings.dist_dir / "void.ttl"

@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate
 from mcfkg.web import dataset, ontology_docs, query_ui, search
+from mcfkg.web.errors import not_acceptable
 from mcfkg.web.describe import describe
 from mcfkg.web.entity_view import entity_page
 from mcfkg.web.rdf_body import SERIALIZERS, jsonld_context, serialise
@@ -81,7 +82,7 @@ def resource(request: Request, path: str) -> Response:
         try:
             media_type = negotiate(request.headers.get("accept"), request.query_params.get("format"), GRAPH, OFFERS)
         except NotAcceptable as exc:
-            return PlainTextResponse(f"{exc}. Or add a suffix: {', '.join(SUFFIXES)}.", status_code=406)
+            raise not_acceptable(f"{exc}. Or add a suffix: {', '.join(SUFFIXES)}.") from exc
     vocab = vocab_of(request)
     iri = vocab.base + stem
     if not is_iri_path(stem):

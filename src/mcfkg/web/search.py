@@ -22,6 +22,7 @@ from rdflib import Literal, URIRef
 from mcfkg.sparql.negotiation import HTML, SOLUTIONS, NotAcceptable, negotiate
 from mcfkg.store import Store
 from mcfkg.vocab import Vocab
+from mcfkg.web.errors import not_acceptable
 from mcfkg.web.entity_view import Presenter
 from mcfkg.web.prefixes import sparql_prologue
 from mcfkg.web.templating import render, store_of, vocab_of
@@ -140,7 +141,7 @@ def search_route(
     try:
         media_type = negotiate(request.headers.get("accept"), None, SOLUTIONS, (HTML, "application/json"))
     except NotAcceptable as exc:
-        return Response(str(exc), status_code=406, media_type="text/plain")
+        raise not_acceptable(str(exc)) from exc
     if format in ("json", "html"):
         media_type = HTML if format == "html" else "application/json"
     hits = search(store_of(request), vocab_of(request), q, limit)

@@ -119,21 +119,14 @@ def validate_command(
     ] = ReportFormat.text,
 ) -> None:
     """Validate data against the SHACL shapes. Exit 0 if it conforms, 1 on violations, 2 on unreadable input."""
-    from mcfkg.build import load_and_reason, load_shapes
-    from mcfkg.graph import LoadError, load_dataset, union_graph
-    from mcfkg.reason import infer
-    from mcfkg.validate import validate
-    from mcfkg.vocab import Vocab
+    from mcfkg.build import validate_dataset
+    from mcfkg.graph import LoadError, load_dataset, source_files
 
     settings = _settings()
     try:
-        if files:
-            # The ontology is loaded with the files so class hierarchies and inverses apply as in a build.
-            ds = load_dataset([settings.ontology_dir / "mcf.ttl", *files], settings.base_iri)
-            infer(ds, Vocab(settings.base_iri))
-        else:
-            ds = load_and_reason(settings)
-        report = validate(union_graph(ds), load_shapes(settings))
+        # Given files are read with the ontology, so class hierarchies and inverses apply as in a build.
+        paths = [settings.ontology_dir / "mcf.ttl", *files] if files else source_files(settings)
+        report = validate_dataset(load_dataset(paths, settings.base_iri), settings)
     except LoadError as exc:
         _fail(str(exc))
     verdict = "Conforms." if report.conforms else "Does not conform."

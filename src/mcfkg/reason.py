@@ -24,6 +24,8 @@ as ``org:Organization``), inverse and super-property relations, transitive subcl
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from owlrl import DeductiveClosure, OWLRL_Semantics
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal
 from rdflib.term import Node
@@ -60,13 +62,39 @@ def infer(ds: Dataset, vocab: Vocab) -> int:
     """
     ds.remove_graph(vocab.inferred_graph)
     asserted = union_graph(ds, exclude=[vocab.inferred_graph])
+    inferred = ds.graph(vocab.inferred_graph)
+    for triple in _consequences(asserted, vocab, lambda triple: True):
+        inferred.add(triple)
+    return len(inferred)
+
+
+def validation_graph(ds: Dataset, vocab: Vocab) -> Graph:
+    """What SHACL validates: the asserted graphs plus their consequences, minus typing by domain and range.
+
+    OWL-RL types every value of a property with the property's ``rdfs:range`` (and every subject
+    with its ``rdfs:domain``), so an ``sh:class`` check on that property could never fail: the
+    plan "approved by" the C919 would make the C919 an organisation. Without those two axioms
+    the reasoner still gives superclasses, inverses and super-properties, so a value's class is
+    what the data and the class hierarchy say it is.
+    """
+    asserted = union_graph(ds, exclude=[vocab.inferred_graph])
+    graph = Graph()
+    for prefix, namespace in ds.namespaces():  # reports name paths and values by prefix
+        graph.bind(prefix, namespace)
+    for triple in asserted:
+        graph.add(triple)
+    for triple in _consequences(asserted, vocab, lambda triple: triple[1] not in (RDFS.domain, RDFS.range)):
+        graph.add(triple)
+    return graph
+
+
+def _consequences(asserted: Graph, vocab: Vocab, premise: Callable[[tuple[Node, Node, Node]], bool]) -> Iterator[tuple[Node, Node, Node]]:
+    """The useful triples OWL-RL derives from the ``premise`` triples of ``asserted`` that are not asserted."""
     closure = Graph()
     for triple in asserted:
-        if not is_external_link(triple, vocab):
+        if not is_external_link(triple, vocab) and premise(triple):
             closure.add(triple)
     DeductiveClosure(OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
-    inferred = ds.graph(vocab.inferred_graph)
     for s, p, o in closure:
         if (s, p, o) not in asserted and worth_keeping(s, p, o):
-            inferred.add((s, p, o))
-    return len(inferred)
+            yield s, p, o

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 from pages_site import build_project, serve_project
 
@@ -117,3 +118,15 @@ def test_our_pages_have_no_serious_accessibility_violations(site, page, path: st
         (v["id"], v["help"], len(v["nodes"])) for v in results["violations"] if v["impact"] in ("serious", "critical")
     ]
     assert not serious, serious
+
+
+def test_a_malformed_query_shows_the_servers_message(site, page) -> None:
+    query = "SELECT * WHERE { ?s ?p"
+    refusal = httpx.post(site.url + "/sparql", data={"query": query}, timeout=30)
+    assert refusal.status_code == 400 and refusal.text.strip()
+    # The page fixture also fails the test on any script error (YASGUI's error view once threw on "/sparql").
+    page.goto(site.url + "/?" + urlencode({"query": query}))
+    page.click(".yasqe .yasqe_queryButton")
+    error = page.locator(".yasr .errorResult")
+    error.wait_for(timeout=15_000)
+    assert refusal.text.strip().splitlines()[0] in error.inner_text()

@@ -83,6 +83,18 @@ def test_an_unknown_iri_is_404_in_every_representation(client: httpx.Client) -> 
     assert client.get("/id/x%3E%20%3Fp%20%3Fo%20%7D%20%23").status_code == 404
 
 
+def test_linked_data_404s_are_negotiated_and_vary_on_accept(client: httpx.Client) -> None:
+    expected = {HTML_ACCEPT: "text/html", "application/json": "application/json", "text/turtle": "text/plain"}
+    for path in ("/id/nope", "/def/Nope", "/graph/nope"):
+        for accept, media_type in expected.items():
+            response = client.get(path, headers={"Accept": accept})
+            assert response.status_code == 404, (path, accept)
+            assert response.headers["content-type"].startswith(media_type), (path, accept)
+            assert "accept" in response.headers["vary"].lower(), (path, accept, response.headers["vary"])
+        assert "Nothing is known" in client.get(path, headers={"Accept": "application/json"}).json()["detail"]
+        assert f"{CANONICAL_BASE}{path[1:]}" in html.unescape(client.get(path, headers={"Accept": HTML_ACCEPT}).text)
+
+
 def test_head_answers_like_get_without_a_body(client: httpx.Client) -> None:
     head = client.head(f"/{JIUZHOU}", headers={"Accept": "text/turtle"})
     assert head.status_code == 200 and head.headers["content-type"].startswith("text/turtle") and not head.content
@@ -304,3 +316,22 @@ def test_a_deployment_under_another_base_answers_for_its_own_iris(rebased) -> No
         assert iris and all(
             c.get("/" + i[len(OTHER_BASE) :], headers={"Accept": "text/turtle"}).status_code == 200 for i in iris[::10]
         )
+
+
+def ui_config(page: str) -> dict:
+    """The JSON the query UI's script reads: endpoint, base, prefixes, examples."""
+    match = re.search(r'<script type="application/json" id="ui-config">(.*?)</script>', page, re.S)
+    assert match, "the query page carries no ui-config"
+    return json.loads(html.unescape(match.group(1)))
+
+
+def test_a_rebased_deployments_examples_ask_about_its_own_iris(rebased) -> None:
+    with httpx.Client(base_url=rebased.url, timeout=30) as c:
+        listed = ui_config(c.get("/").text)["examples"]
+        assert listed and all(CANONICAL_BASE not in e["query"] for e in listed)
+        first = listed[0]
+        assert f"<{OTHER_BASE}def/>" in first["query"]
+        answer = c.post("/sparql", data={"query": first["query"]}, headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200 and answer.json()["results"]["bindings"], first["name"]
+        noscript = html.unescape(c.get("/", params={"example": first["name"]}).text)
+        assert f"<{OTHER_BASE}def/>" in noscript

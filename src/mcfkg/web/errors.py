@@ -82,16 +82,19 @@ def _error_response(status: int, message: str, headers: dict[str, str] | None = 
 ROUTING_ERROR_OFFERS = ("text/plain", "application/json", HTML)
 
 
-def routing_error(request: Request, exc: StarletteHTTPException) -> Response:
-    """A 404 (or 405, ...) from routing or the static files, in the representation the client prefers."""
+def routing_error(request: Request, exc: StarletteHTTPException, iri: str | None = None) -> Response:
+    """A 404 (or 405, ...) from routing or the static files, in the representation the client prefers.
+
+    ``iri``: the IRI a linked-data 404 is about; the HTML page then shows it with ``exc.detail``.
+    """
     try:
         media_type = negotiate(request.headers.get("accept"), None, GRAPH, ROUTING_ERROR_OFFERS)
     except NotAcceptable:
         media_type = "text/plain"
     headers = {**(exc.headers or {}), "Vary": "Accept"}
     if media_type == HTML and exc.status_code == 404:
-        message = f"There is nothing at {request.url.path}. Search at /search, or browse /dataset."
-        response = render(request, "not_found.html", status_code=404, iri=str(request.url), message=message)
+        message = exc.detail if iri else f"There is nothing at {request.url.path}. Search at /search, or browse /dataset."
+        response = render(request, "not_found.html", status_code=404, iri=iri or str(request.url), message=message)
         response.headers.update(headers)
         return response
     if media_type == "application/json":

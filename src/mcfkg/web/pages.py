@@ -16,12 +16,12 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate
 from mcfkg.web import dataset, ontology_docs, query_ui, search
-from mcfkg.web.errors import not_acceptable
+from mcfkg.web.errors import not_acceptable, routing_error
 from mcfkg.web.describe import describe
 from mcfkg.web.entity_view import entity_page
 from mcfkg.web.rdf_body import SERIALIZERS, jsonld_context, serialise
@@ -65,12 +65,10 @@ def is_iri_path(path: str) -> bool:
     return not _NOT_IN_IRIS.intersection(path)
 
 
-def not_found(request: Request, iri: str, media_type: str) -> Response:
-    """404 in the representation asked for, pointing to where the user can look instead."""
+def not_found(request: Request, iri: str) -> Response:
+    """404 negotiated like every other (HTML, JSON or text; ``Vary: Accept``), saying where to look instead."""
     message = f"Nothing is known about <{iri}>. Search for it at /search, or browse /dataset."
-    if media_type == HTML:
-        return render(request, "not_found.html", status_code=404, iri=iri, message=message)
-    return PlainTextResponse(message, status_code=404)
+    return routing_error(request, StarletteHTTPException(404, message), iri=iri)
 
 
 def resource(request: Request, path: str) -> Response:
@@ -86,10 +84,10 @@ def resource(request: Request, path: str) -> Response:
     vocab = vocab_of(request)
     iri = vocab.base + stem
     if not is_iri_path(stem):
-        return not_found(request, iri, media_type)
+        return not_found(request, iri)
     desc = describe(store_of(request), vocab, iri, settings_of(request).page_max_facts)
     if not desc.exists:
-        return not_found(request, iri, media_type)
+        return not_found(request, iri)
     url = quote(stem, safe="/")  # header values are Latin-1; IRIs may hold any Unicode
     headers = {"Link": ", ".join(f'</{url}{s}>; rel="alternate"; type="{m}"' for s, m in SUFFIXES.items())}
     if not suffixed:

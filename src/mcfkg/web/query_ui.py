@@ -3,7 +3,8 @@
 The examples are the competency questions in ``queries/*.rq``; each file starts with
 ``# title:`` and ``# description:`` comment lines, which name it in the list. Without
 JavaScript the page still lists every example; choosing one fills a plain form that posts to
-``/sparql``.
+``/sparql``. The files name IRIs under the canonical base; a deployment under another base
+serves them rewritten to its own, or they would match nothing in its rebased data.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from mcfkg.vocab import CANONICAL_BASE
 from mcfkg.web.prefixes import prefixes
 from mcfkg.web.templating import render, settings_of, vocab_of
 
@@ -36,9 +38,9 @@ class Example:
         return "/?" + urlencode({"example": self.name})
 
 
-def read_example(path: Path) -> Example:
-    """An example query from its file; the ``# title:`` line names it (else the file name)."""
-    text = path.read_text(encoding="utf-8")
+def read_example(path: Path, base: str = CANONICAL_BASE) -> Example:
+    """An example query from its file, its IRIs moved to ``base``; ``# title:`` names it (else the file name)."""
+    text = path.read_text(encoding="utf-8").replace(CANONICAL_BASE, base)
     meta: dict[str, str] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -49,18 +51,19 @@ def read_example(path: Path) -> Example:
     return Example(path.stem, meta.get("title", path.stem.replace("-", " ")), meta.get("description", ""), text)
 
 
-def examples(queries_dir: Path) -> list[Example]:
-    """Every ``*.rq`` in ``queries_dir``, in file-name order (the files are numbered)."""
-    return [read_example(p) for p in sorted(queries_dir.glob("*.rq"))]
+def examples(queries_dir: Path, base: str = CANONICAL_BASE) -> list[Example]:
+    """Every ``*.rq`` in ``queries_dir`` under ``base``, in file-name order (the files are numbered)."""
+    return [read_example(p, base) for p in sorted(queries_dir.glob("*.rq"))]
 
 
 @router.get("/", response_class=HTMLResponse, summary="The query UI (YASGUI) with example queries")
 def query_page(request: Request) -> HTMLResponse:
-    listed = examples(settings_of(request).queries_dir)
+    vocab = vocab_of(request)
+    listed = examples(settings_of(request).queries_dir, vocab.base)
     config = {
         "endpoint": "/sparql",
-        "base": vocab_of(request).base,
-        "prefixes": prefixes(vocab_of(request)),
+        "base": vocab.base,
+        "prefixes": prefixes(vocab),
         "examples": [asdict(e) for e in listed],
     }
     chosen = next((e for e in listed if e.name == request.query_params.get("example")), None)

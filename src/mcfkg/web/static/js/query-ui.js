@@ -14,15 +14,23 @@
   // Nothing leaves this server: no prefix.cc or LOV look-ups, no endpoint catalogue but ours.
   Yasgui.Yasqe.defaults.autocompleters = ["variables"];
 
+  // YASGUI needs an absolute endpoint: its error view calls new URL(endpoint), which throws on "/sparql".
+  function absolute(url) { return new URL(url, window.location.href).href; }
+  var endpoint = absolute(config.endpoint);
   var yasgui = new Yasgui(root, {
-    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: config.endpoint }]; } },
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     yasqe: { value: starter, prefixCcApi: null, autocompleters: ["variables"], collapsePrefixesOnLoad: true },
     yasr: { prefixes: config.prefixes, pluginOrder: ["table", "response", "chart"], defaultPlugin: "table" },
     populateFromUrl: true
   });
   window.mcfkgYasgui = yasgui;
+  // Tabs saved in localStorage by an earlier visit may still hold the relative endpoint.
+  Object.keys(yasgui._tabs).forEach(function (id) {
+    var tab = yasgui.getTab(id);
+    if (tab.getEndpoint() && absolute(tab.getEndpoint()) !== tab.getEndpoint()) tab.setEndpoint(absolute(tab.getEndpoint()));
+  });
 
   // YASGUI leaves its endpoint field and editor unnamed for screen readers.
   function labelControls() {

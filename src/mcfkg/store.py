@@ -26,6 +26,7 @@ from mcfkg.sparql.model import (  # re-exported: callers import them from here
     QueryOutcome,
     QueryTimeout,
     ResultTooLarge,
+    ServiceFailed,
     StoreUnavailable,
 )
 from mcfkg.sparql.negotiation import NotAcceptable, ResultFormats
@@ -35,7 +36,7 @@ from mcfkg.sparql.workers import PoolConfig, StoreSource
 
 __all__ = [
     "Bindings", "InvalidRdf", "NotAcceptable", "OxigraphStore", "QueryDataset", "QueryError", "QueryOutcome",
-    "QueryTimeout", "ResultFormats", "ResultTooLarge", "Store", "StoreUnavailable", "UnsafeOperation",
+    "QueryTimeout", "ResultFormats", "ResultTooLarge", "ServiceFailed", "Store", "StoreUnavailable", "UnsafeOperation",
     "UpdateDatasetConflict",
 ]
 

@@ -8,6 +8,7 @@ except for the SERVICE IRI.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,3 +62,13 @@ def test_service_is_refused_without_the_allow_list(wikidata: str) -> None:
         response = _post(endpoint, _federated_query(wikidata))
     assert response.status_code == 400
     assert "SERVICE" in response.text
+
+
+def test_an_allowed_service_that_fails_is_a_502_naming_it() -> None:
+    with socket.socket() as probe:  # a local port nothing listens on: the call is refused at once
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/sparql"
+    with mcfkg_serve(*OURS, allow_service=dead) as endpoint:
+        response = _post(endpoint, _federated_query(dead))
+    assert response.status_code == 502, response.text
+    assert f"<{dead}>" in response.text

@@ -320,7 +320,7 @@ def test_a_deployment_under_another_base_answers_for_its_own_iris(rebased) -> No
 
 def ui_config(page: str) -> dict:
     """The JSON the query UI's script reads: endpoint, base, prefixes, examples."""
-    match = re.search(r'<script type="application/json" id="ui-config">(.*?)</script>', page, re.S)
+    match = re.search(r'<script type="application/json" id="ui-config">(.*?)</script>', page, re.DOTALL)
     assert match, "the query page carries no ui-config"
     return json.loads(html.unescape(match.group(1)))
 

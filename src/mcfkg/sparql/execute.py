@@ -20,6 +20,7 @@ from mcfkg.sparql.model import (
     QueryError,
     QueryOutcome,
     ResultTooLarge,
+    ServiceFailed,
 )
 from mcfkg.sparql.negotiation import BOOLEAN, GRAPH, SOLUTIONS, ResultFormats
 from mcfkg.sparql.safety import check_query, check_update
@@ -127,6 +128,8 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
         result = store.query(text, base_iri=dataset.base_iri, **options)
     except (SyntaxError, ValueError) as exc:
         raise QueryError(str(exc)) from exc
+    except OSError as exc:
+        raise _evaluation_failed(exc, info.services) from exc
     try:
         if isinstance(result, ox.QueryBoolean):
             media_type = formats.for_kind(BOOLEAN)
@@ -142,8 +145,16 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
         media_type = formats.for_kind(GRAPH)
         body = ox.serialize(_capped(result, limits.max_result_rows), format=rdf_format(media_type))
         return QueryOutcome(body, media_type, GRAPH)
-    except OSError as exc:  # evaluation errors (e.g. a failing SERVICE call) surface as OSError
-        raise QueryError(str(exc)) from exc
+    except OSError as exc:  # results are lazy: evaluation errors surface while serialising
+        raise _evaluation_failed(exc, info.services) from exc
+
+
+def _evaluation_failed(exc: OSError, services: tuple[str, ...]) -> Exception:
+    """pyoxigraph's evaluation error as ours: a failing SERVICE call is the remote endpoint's fault."""
+    if services:
+        endpoints = ", ".join(f"<{service}>" for service in services)
+        return ServiceFailed(f"the SERVICE call to {endpoints} failed: {exc}")
+    return QueryError(str(exc))
 
 
 def run_update(store: ox.Store, text: str, using: tuple[str, ...], using_named: tuple[str, ...],

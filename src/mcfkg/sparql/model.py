@@ -57,12 +57,16 @@ class QueryTimeout(Exception):
     """The operation ran past Settings.query_timeout_s and its worker was killed."""
 
 
+class ServiceFailed(Exception):
+    """A SERVICE endpoint the query calls failed or could not be reached: not the client's fault."""
+
+
 class StoreUnavailable(Exception):
     """The worker or the store process died or is not running."""
 
 
 ERRORS: dict[str, type[Exception]] = {
     cls.__name__: cls
-    for cls in (QueryError, InvalidRdf, ResultTooLarge, QueryTimeout, StoreUnavailable,
+    for cls in (QueryError, InvalidRdf, ResultTooLarge, QueryTimeout, ServiceFailed, StoreUnavailable,
                 UnsafeOperation, UpdateDatasetConflict, NotAcceptable, KeyError)
 }

@@ -38,6 +38,7 @@ class QueryInfo:
     """What the endpoint needs to know about a query before running it."""
 
     has_dataset_clause: bool  # FROM / FROM NAMED: the query chooses its own dataset
+    services: tuple[str, ...] = ()  # the (allow-listed) SERVICE endpoints it calls
 
 
 def _walk(node: object) -> Iterator[CompValue]:
@@ -53,7 +54,9 @@ def _walk(node: object) -> Iterator[CompValue]:
             yield from _walk(value)
 
 
-def _check_services(algebra: object, allowlist: frozenset[str]) -> None:
+def _check_services(algebra: object, allowlist: frozenset[str]) -> tuple[str, ...]:
+    """The SERVICE endpoints ``algebra`` calls; UnsafeOperation unless each is a fixed, allow-listed IRI."""
+    called: list[str] = []
     for node in _walk(algebra):
         if node.name != "ServiceGraphPattern":
             continue
@@ -67,6 +70,8 @@ def _check_services(algebra: object, allowlist: frozenset[str]) -> None:
             raise UnsafeOperation(
                 f"SERVICE <{target}> is refused: this endpoint only federates to allow-listed endpoints "
                 f"(allowed: {allowed}; an operator can add one with --allow-service)")
+        called.append(str(target))
+    return tuple(dict.fromkeys(called))
 
 
 # "from" at the end of a prefixed name's local part (``prov:wasDerivedFrom``) is no keyword.
@@ -103,8 +108,8 @@ def check_query(text: str, allowlist: frozenset[str] = frozenset()) -> QueryInfo
         if "service" in present:
             raise UnsafeOperation(f"the query mentions SERVICE and could not be checked: {exc}") from exc
         return QueryInfo(has_dataset_clause=False)
-    _check_services(query.algebra, allowlist)
-    return QueryInfo(has_dataset_clause=bool(query.algebra.get("datasetClause")))
+    services = _check_services(query.algebra, allowlist)
+    return QueryInfo(has_dataset_clause=bool(query.algebra.get("datasetClause")), services=services)
 
 
 @lru_cache(maxsize=128)

@@ -22,6 +22,7 @@ from mcfkg.store import (
     QueryError,
     QueryTimeout,
     ResultTooLarge,
+    ServiceFailed,
     StoreUnavailable,
     UnsafeOperation,
     UpdateDatasetConflict,
@@ -70,6 +71,7 @@ ERROR_STATUS: dict[type[Exception], int] = {
     InvalidRdf: 400,
     NotAcceptable: 406,
     ResultTooLarge: 413,
+    ServiceFailed: 502,
     QueryTimeout: 503,
     StoreUnavailable: 503,
 }

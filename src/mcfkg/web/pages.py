@@ -21,9 +21,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate
 from mcfkg.web import dataset, ontology_docs, query_ui, search
-from mcfkg.web.errors import not_acceptable, routing_error
 from mcfkg.web.describe import describe
 from mcfkg.web.entity_view import entity_page
+from mcfkg.web.errors import not_acceptable, routing_error
 from mcfkg.web.rdf_body import SERIALIZERS, jsonld_context, serialise
 from mcfkg.web.templating import WEB_DIR, render, settings_of, store_of, vocab_of
 

@@ -210,6 +210,9 @@ def load(store: ox.Store, data: bytes, media_type: str, graph: str | None, repla
     try:
         staging.load(data, format=fmt, base_iri=base_iri, to_graph=node)
     except (SyntaxError, ValueError) as exc:
+        if "LoadDocumentCallback" in str(exc):  # pyoxigraph's words for a remote @context it did not fetch
+            raise InvalidRdf("remote JSON-LD contexts are refused: the server fetches nothing; "
+                             "put the @context inline") from exc
         raise InvalidRdf(str(exc)) from exc
     created = isinstance(node, ox.NamedNode) and not store.contains_named_graph(node)
     quads = [ox.Quad(q.subject, q.predicate, q.object, node) for q in staging]

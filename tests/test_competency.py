@@ -107,6 +107,7 @@ EXPECTED: dict[str, object] = {
     "18-integration-models.rq": [
         ('private enterprises joining the military sector', 'military sector'),
         ('private enterprises joining the military sector', 'private enterprises'),
+        ('technology transfer from the research center to enterprises', 'enterprises'),
         ('technology transfer from the research center to enterprises', 'the research center (not named in the source)'),
         ('technology transfer within the research center and the military sector', 'military sector'),
         ('technology transfer within the research center and the military sector', 'the research center (not named in the source)'),

@@ -12,20 +12,12 @@ from rdflib.namespace import RDF, VOID, XSD
 
 from mcfkg.config import Settings
 from mcfkg.store import QueryDataset, Store
+from mcfkg.web.rdf_body import SERIALIZERS  # the description is offered in every RDF format pages are
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 
-# rdflib serializer names for the media types the description is offered in.
-SERIALIZERS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads", "N3")
 
@@ -79,4 +71,4 @@ def describe_service(endpoint: str, settings: Settings, store: Store) -> Graph:
 
 
 def serialize_description(graph: Graph, media_type: str) -> bytes:
-    return graph.serialize(format=SERIALIZERS[media_type], encoding="utf-8")
+    return graph.serialize(format=SERIALIZERS[media_type][0], encoding="utf-8")

@@ -18,7 +18,8 @@ from mcfkg.sparql.protocol import QueryOperation, UpdateOperation, from_get, fro
 from mcfkg.store import QueryDataset, Store, StoreUnavailable
 from mcfkg.web.auth import require_write_access
 from mcfkg.web.errors import not_acceptable
-from mcfkg.web.service_description import SERIALIZERS, describe_service, serialize_description
+from mcfkg.web.rdf_body import SERIALIZERS
+from mcfkg.web.service_description import describe_service, serialize_description
 
 router = APIRouter(tags=["SPARQL 1.1 protocol"])
 

@@ -133,3 +133,40 @@ def test_a_query_process_that_dies_is_replaced(store) -> None:
             continue
     else:
         pytest.fail("the store did not replace its query processes")
+
+
+RUNAWAY_UPDATE = (f"INSERT {{ GRAPH <{EX}runaway> {{ <{EX}x> <{EX}count> ?n }} }} WHERE {{ "
+                  "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o } }")
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in-memory", "on-disk"])
+def test_a_runaway_update_is_stopped_and_changes_nothing(tmp_path, on_disk: bool) -> None:
+    numbers = tmp_path / "numbers.ttl"  # a 5-way cross join over 300 triples never ends
+    numbers.write_text("".join(f"<{EX}n{i}> <{EX}value> {i} .\n" for i in range(300)))
+    settings = Settings(query_timeout_s=1.0, query_workers=1, store_path=tmp_path / "store" if on_disk else None)
+    timed = OxigraphStore(settings, [(LIBRARY, None), (numbers, None)])
+    try:
+        before = timed.dump(None, "application/n-quads")
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout, match="stopped after 1 s.*nothing was changed"):
+            timed.update(RUNAWAY_UPDATE)
+        assert time.monotonic() - started < 1.0 + 2.0  # the limit, plus a checkpoint and a process start
+        assert EX + "runaway" not in timed.graph_names()
+        assert timed.dump(None, "application/n-quads") == before
+        supervisor = timed._engine._process.pid
+        children = {int(p) for task in Path(f"/proc/{supervisor}/task").iterdir()
+                    for p in (task / "children").read_text().split()}
+        assert len(children) == 1  # the trial was killed: only the query process is left
+        timed.update(f"INSERT DATA {{ GRAPH <{EX}after> {{ <{EX}a> <{EX}b> 1 }} }}")  # writes go on
+        assert len(timed.select(f"SELECT * WHERE {{ GRAPH <{EX}after> {{ ?s ?p 1 }} }}").rows) == 1
+        if on_disk:
+            assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("mcfkg-trial-*"))
+    finally:
+        timed.close()
+
+
+def test_an_update_that_fails_in_its_trial_reports_the_parser_message(store) -> None:
+    with pytest.raises(QueryError, match="error at 1:"):
+        store.update(f"INSERT DATA {{ <{EX}a> }}")
+    store.update(f"INSERT DATA {{ GRAPH <{EX}ok> {{ <{EX}a> <{EX}b> <{EX}c> }} }}")
+    assert store.drop(EX + "ok")

@@ -192,6 +192,31 @@ def test_updates_are_refused_without_the_token_and_nothing_changes(live_server_f
             assert _get(c, check).json()["boolean"] is False
 
 
+def test_a_runaway_update_is_a_503_and_queries_are_served_meanwhile(live_server_factory, library_trig,
+                                                                    numbers) -> None:
+    writable = live_server_factory(data=[(library_trig, None), (numbers, None)],  # updates see the default graph
+                                   update_token=TOKEN, query_timeout_s=2.0)
+    update = ("INSERT { <http://example.org/x> <http://example.org/count> ?n } WHERE { "
+              + RUNAWAY.removeprefix("SELECT (COUNT(*) AS ?n) WHERE ") + " }")
+    answer: dict[str, httpx.Response] = {}
+
+    def run() -> None:
+        with httpx.Client(base_url=writable.url, timeout=30) as c:
+            answer["update"] = c.post("/sparql", content=update, headers={
+                "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.5)  # the update's trial is running
+    with httpx.Client(base_url=writable.url, timeout=1.0) as quick:
+        assert _get(quick, SIMPLE).json()["boolean"] is True
+    thread.join(30)
+    assert answer["update"].status_code == 503
+    assert "stopped after 2 s" in answer["update"].text and "nothing was changed" in answer["update"].text
+    with httpx.Client(base_url=writable.url, timeout=30) as c:
+        assert _get(c, "ASK { <http://example.org/x> ?p ?o }").json()["boolean"] is False
+
+
 def test_load_is_refused_even_with_the_token(live_server_factory) -> None:
     writable = live_server_factory(update_token=TOKEN)
     with httpx.Client(base_url=writable.url) as c:

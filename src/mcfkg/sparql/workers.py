@@ -16,8 +16,12 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
   at once, a fresh worker is forked, and only then is the client told (QueryTimeout);
 - writes (updates, uploads) run in the store process itself, one at a time, in a side
   thread so queries keep flowing; afterwards workers of the updated store are forked and
-  handed over *before* the write is acknowledged, so a client reads its own writes.
-  Writes are authorised by token and are not cut off by the time limit.
+  handed over *before* the write is acknowledged, so a client reads its own writes;
+- an update (whose WHERE can run as long as any query) is first tried on a copy of the store
+  in a *trial process* (a fork of an in-memory store; a RocksDB checkpoint, which is hard
+  links, of an on-disk one): past the time limit the trial is killed and the update is
+  refused with nothing changed; only an update whose trial finished in time is applied.
+  The time counts from the update's arrival, so a queue of writes cannot wait forever.
 
 Messages from the web process: ``("write", request, job)``, ``("size", n)``, ``("kill", pid)``, ``("close",)``.
 To it: ``("worker", pid, generation)`` followed by the pipe's descriptor, ``("killed", pid)``
@@ -29,7 +33,10 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.reduction
+import shutil
+import tempfile
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +45,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from mcfkg.sparql import execute
-from mcfkg.sparql.model import ERRORS
+from mcfkg.sparql.model import ERRORS, QueryTimeout
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,30 @@ def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | 
         conn.send(reply)
 
 
+def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | None, checkpoint: str | None,
+                job: tuple, limits: execute.Limits) -> None:
+    """Apply ``job`` to this process's own copy of the store and report how that went."""
+    if store is None:
+        store = ox.Store(checkpoint)
+    try:
+        reply = (True, _run_write(store, job, limits))
+    except Exception as exc:
+        reply = _failure(exc)
+    conn.send(reply)
+
+
+@dataclass(eq=False)
+class _Trial:
+    """An update being tried on a copy of the store (see the module docstring)."""
+
+    request: int
+    job: tuple
+    deadline: float
+    process: multiprocessing.process.BaseProcess
+    conn: multiprocessing.connection.Connection
+    checkpoint: str | None
+
+
 @dataclass(eq=False)
 class Supervisor:
     """The loop of the store process: forks and kills workers, runs writes one at a time."""
@@ -136,8 +167,9 @@ class Supervisor:
     config: PoolConfig
     generation: int = 0
     workers: dict[int, tuple[multiprocessing.process.BaseProcess, int]] = field(default_factory=dict)
-    writes: deque = field(default_factory=deque)
+    writes: deque = field(default_factory=deque)  # (request, job, deadline)
     writer: threading.Thread | None = None
+    trial: _Trial | None = None
     size: int = 0  # query processes of the current generation to keep (the web process decides)
 
     def __post_init__(self) -> None:
@@ -174,9 +206,63 @@ class Supervisor:
         self.web.send(("killed", pid))
 
     def _start_write(self) -> None:
-        if self.writer is not None or not self.writes:
+        """Start the next write: an update's trial first, anything else (bounded by the body cap) at once."""
+        if self.writer is not None or self.trial is not None or not self.writes:
             return
-        request, job = self.writes.popleft()
+        request, job, deadline = self.writes.popleft()
+        if job[0] != "update":
+            self._apply(request, job)
+        elif time.monotonic() >= deadline:
+            self._refuse(request, f"the update waited {self.config.timeout_s:g} s, this endpoint's time limit, "
+                                  "behind other writes and was not run; try again later")
+        else:
+            self._start_trial(request, job, deadline)
+
+    def _start_trial(self, request: int, job: tuple, deadline: float) -> None:
+        parent, child = self.context.Pipe()
+        checkpoint = None
+        if self.source.path:  # RocksDB's threads make forking unsafe: a spawned process opens a checkpoint
+            checkpoint = tempfile.mkdtemp(prefix="mcfkg-trial-")
+            shutil.rmtree(checkpoint)  # backup() creates the directory itself
+            self.store.backup(checkpoint)
+        inherited = None if self.source.path else self.store
+        process = self.context.Process(target=_trial_main, name="mcfkg-update-trial",
+                                       args=(child, inherited, checkpoint, job, self.config.limits), daemon=True)
+        process.start()
+        child.close()
+        self.trial = _Trial(request, job, deadline, process, parent, checkpoint)
+
+    def _finish_trial(self) -> None:
+        """The trial answered or ran out of time: apply the update, or refuse it with nothing changed."""
+        trial, self.trial = self.trial, None
+        reply = None
+        if trial.conn.poll():
+            try:
+                reply = trial.conn.recv()
+            except (EOFError, OSError):
+                reply = (False, ("StoreUnavailable", "the update's trial process died; "
+                                                     "the update may need more memory than the server has"))
+        trial.process.kill()
+        trial.process.join()
+        trial.conn.close()
+        if trial.checkpoint:
+            shutil.rmtree(trial.checkpoint, ignore_errors=True)
+        if reply is None:
+            self._refuse(trial.request, f"the update was stopped after {self.config.timeout_s:g} s, this "
+                                        "endpoint's time limit, and nothing was changed; narrow its WHERE "
+                                        "clause and try again")
+        elif reply[0]:
+            self._apply(trial.request, trial.job)
+        else:
+            self.web.send(("done", trial.request, *reply, self.generation))
+            self._start_write()
+
+    def _refuse(self, request: int, message: str) -> None:
+        self.web.send(("done", request, False, (QueryTimeout.__name__, message), self.generation))
+        self._start_write()
+
+    def _apply(self, request: int, job: tuple) -> None:
+        """Run a write on the store itself, in a side thread so the loop keeps serving."""
 
         def run() -> None:
             try:
@@ -201,10 +287,20 @@ class Supervisor:
     def run(self) -> None:
         self._fill()
         while True:
-            for ready in multiprocessing.connection.wait([self.web, self.write_done]):
+            waiting: list[Any] = [self.web, self.write_done]
+            timeout = None
+            if self.trial is not None:
+                waiting.append(self.trial.conn)
+                timeout = max(self.trial.deadline - time.monotonic(), 0)
+            ready_list = multiprocessing.connection.wait(waiting, timeout)
+            if self.trial is not None and (self.trial.conn in ready_list or time.monotonic() >= self.trial.deadline):
+                self._finish_trial()
+            for ready in ready_list:
                 if ready is self.write_done:
                     self._finish_write()
                     continue
+                if ready is not self.web:
+                    continue  # a trial's pipe, handled above
                 try:
                     kind, *args = self.web.recv()
                 except (EOFError, OSError):
@@ -217,7 +313,8 @@ class Supervisor:
                     self.size = min(max(args[0], self.config.workers), self.config.most_workers)
                     self._fill()
                 else:
-                    self.writes.append(tuple(args))
+                    request, job = args
+                    self.writes.append((request, job, time.monotonic() + self.config.timeout_s))
                     self._start_write()
 
 
@@ -235,3 +332,7 @@ def supervise(web: multiprocessing.connection.Connection, source: StoreSource, c
     finally:
         for process, _ in supervisor.workers.values():
             process.kill()
+        if supervisor.trial is not None:
+            supervisor.trial.process.kill()
+            if supervisor.trial.checkpoint:
+                shutil.rmtree(supervisor.trial.checkpoint, ignore_errors=True)

@@ -45,3 +45,15 @@ def test_plain_bytes_without_accept_encoding_and_for_small_answers(server) -> No
     assert len(json.loads(body)["results"]["bindings"]) == 300
     small, body = _raw(server, "ASK {}", "gzip")
     assert "content-encoding" not in small.headers and json.loads(body)["boolean"] is True
+
+
+def test_head_sends_the_headers_get_sends(server) -> None:
+    """A cache or client probing with HEAD must see the length and encoding GET would send."""
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        for encoding in ("gzip", "identity"):
+            headers = {"Accept": "text/turtle", "Accept-Encoding": encoding}
+            get = client.get("/rdf-graph-store", params={"default": ""}, headers=headers)
+            head = client.head("/rdf-graph-store", params={"default": ""}, headers=headers)
+            assert head.status_code == 200 and head.content == b""
+            for name in ("content-length", "content-encoding", "content-type", "vary"):
+                assert head.headers.get(name) == get.headers.get(name), name

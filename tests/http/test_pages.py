@@ -83,6 +83,14 @@ def test_an_unknown_iri_is_404_in_every_representation(client: httpx.Client) -> 
     assert client.get("/id/x%3E%20%3Fp%20%3Fo%20%7D%20%23").status_code == 404
 
 
+def test_a_404_page_offers_a_search_for_the_name_in_the_path(client: httpx.Client) -> None:
+    page = client.get("/id/jiuzhou-electric", headers={"Accept": HTML_ACCEPT})
+    assert page.status_code == 404
+    search = re.search(r'href="(/search\?q=[^"]+)"', page.text)
+    assert search and html.unescape(search.group(1)) == "/search?q=jiuzhou%20electric"
+    assert f'href="/{JIUZHOU}"' in client.get(html.unescape(search.group(1))).text
+
+
 def test_linked_data_404s_are_negotiated_and_vary_on_accept(client: httpx.Client) -> None:
     expected = {HTML_ACCEPT: "text/html", "application/json": "application/json", "text/turtle": "text/plain"}
     for path in ("/id/nope", "/def/Nope", "/graph/nope"):

@@ -286,6 +286,9 @@ def test_ontology_and_shapes_pages_document_the_model(client: httpx.Client) -> N
     assert "Classes" in ontology and 'href="/def/Enterprise"' in ontology
     shapes = client.get("/shapes")
     assert shapes.status_code == 200 and "Applies to every" in shapes.text
+    text = html.unescape(re.sub(r"<[^>]+>", "", shapes.text))  # nested shapes are spelled out, not just messages
+    assert "either (class guiding ideology) or (class policy document)" in text
+    assert "either (not (datatype xsd:decimal)) or (minimum 0)" in text
 
 
 def test_query_ui_is_served_locally_with_the_examples(site, client: httpx.Client) -> None:

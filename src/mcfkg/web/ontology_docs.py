@@ -56,6 +56,8 @@ CONSTRAINTS = {
     SH.uniqueLang: "one per language",
     SH.severity: "severity",
 }
+# Constraints whose value is a list of shapes: a name, and the word between the shapes.
+LOGICAL = {SH["or"]: ("either", " or "), SH["and"]: ("all of", " and "), SH.xone: ("exactly one of", ", ")}
 
 
 @dataclass
@@ -177,6 +179,20 @@ def _path(graph: Graph, node: Node, presenter: Presenter) -> str:
     return _show(graph, node, presenter)
 
 
+def _constraints(graph: Graph, shape: Node, presenter: Presenter) -> list[tuple[str, str]]:
+    """A shape's constraints as (name, value) in words; nested shapes (sh:or, sh:not, ...) spelled out."""
+    found = [(name, _show(graph, value, presenter)) for p, name in CONSTRAINTS.items() for value in graph.objects(shape, p)]
+    found += [("not", f"({_in_words(graph, nested, presenter)})") for nested in graph.objects(shape, SH["not"])]
+    for p, (name, joiner) in LOGICAL.items():
+        for members in graph.objects(shape, p):
+            found.append((name, joiner.join(f"({_in_words(graph, m, presenter)})" for m in graph.items(members))))
+    return found
+
+
+def _in_words(graph: Graph, shape: Node, presenter: Presenter) -> str:
+    return "; ".join(f"{name} {value}" for name, value in _constraints(graph, shape, presenter))
+
+
 def _local_name(iri: URIRef) -> str:
     """``AwardShape`` for ``…/shapes/AwardShape``: shapes have no labels and no prefix of ours."""
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
@@ -191,11 +207,7 @@ def document_shapes(shapes: Graph, vocab: Vocab, labels: dict[URIRef, list[Liter
         targets = [presenter.link(t) for t in shapes.objects(shape, SH.targetClass) if isinstance(t, URIRef)]
         rules = []
         for prop in shapes.objects(shape, SH.property):
-            constraints = [
-                (name, _show(shapes, value, presenter))
-                for p, name in CONSTRAINTS.items()
-                for value in shapes.objects(prop, p)
-            ]
+            constraints = _constraints(shapes, prop, presenter)
             path = shapes.value(prop, SH.path)
             rules.append(
                 PropertyRule(

@@ -151,6 +151,7 @@ def test_query_construct_prints_turtle(cli) -> None:
         ("SELECT ?s WHERE { ?s nope:p ?o }", "Unknown namespace prefix"),
         ("SELECT ?s FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM / FROM NAMED are not allowed"),
         ("SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE is not allowed"),
+        ("ASK { ?s ?p ?o FILTER EXISTS { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } }", "SERVICE is not allowed"),
         ("LOAD <file:///etc/passwd>", "read-only"),
     ],
 )

@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from pyparsing import ParseException, ParseResults
 from rdflib import Dataset, Graph
-from rdflib.plugins.sparql.algebra import translateQuery, traverse
+from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
 from mcfkg.sparql.execute import boolean_table
+from mcfkg.sparql.safety import service_targets
 
 if TYPE_CHECKING:
     from mcfkg.config import Settings
@@ -87,9 +88,7 @@ def prepare(text: str, prefixes: Mapping[str, Any] | None = None) -> Query:
         raise QueryRefused(f"malformed SPARQL: {exc}") from None
     if query.algebra.get("datasetClause"):  # unlike Oxigraph, rdflib would load these IRIs
         raise QueryRefused("FROM / FROM NAMED are not allowed here (rdflib would load them); use GRAPH <name> { ... }")
-    names: list[str] = []
-    traverse(query.algebra, visitPre=lambda node: names.append(getattr(node, "name", "")))
-    if "ServiceGraphPattern" in names:
+    if service_targets(query.algebra):
         raise QueryRefused("SERVICE is not allowed: mcfkg query never calls remote endpoints")
     return query
 

@@ -54,13 +54,16 @@ def _walk(node: object) -> Iterator[CompValue]:
             yield from _walk(value)
 
 
+def service_targets(algebra: object) -> list[object]:
+    """Every SERVICE target in a query's or update's algebra (sub-queries and EXISTS included):
+    an IRI, or a variable."""
+    return [node.get("term") for node in _walk(algebra) if node.name == "ServiceGraphPattern"]
+
+
 def _check_services(algebra: object, allowlist: frozenset[str]) -> tuple[str, ...]:
     """The SERVICE endpoints ``algebra`` calls; UnsafeOperation unless each is a fixed, allow-listed IRI."""
     called: list[str] = []
-    for node in _walk(algebra):
-        if node.name != "ServiceGraphPattern":
-            continue
-        target = node.get("term")
+    for target in service_targets(algebra):
         if not isinstance(target, URIRef):
             raise UnsafeOperation(
                 f"SERVICE {target.n3() if hasattr(target, 'n3') else target} is refused: federated queries "

@@ -208,6 +208,21 @@ def test_entity_page_shows_names_types_sources_inferences_and_its_query(client: 
     assert urlsplit(query_link).path == "/" and f"<{CANONICAL_BASE}{JIUZHOU}>" in query
 
 
+def test_the_graph_view_merges_parallel_facts_and_leaves_out_bookkeeping(client: httpx.Client) -> None:
+    page = client.get("/id/mianyang", headers={"Accept": HTML_ACCEPT}).text
+    graph = json.loads(
+        re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.S).group(1)
+    )
+    hrefs = {n["data"]["href"]: n["data"] for n in graph["nodes"]}
+    assert not [h for h in hrefs if h.startswith("/id/link/")], "link records are provenance, not neighbours"
+    assert hrefs["/id/mianyang"]["ring"] == 3 and hrefs["/id/sichuan"]["ring"] == 2 and hrefs["/id/ndrc"]["ring"] == 1
+    products = f"{CANONICAL_BASE}id/mianyang-high-tech-products"
+    between = [e["data"]["label"] for e in graph["edges"] if e["data"]["source"] == products]
+    assert len(between) == 1 and set(between[0].split(", ")) == {"developed in", "produced in", "credited to"}
+    pairs = [(e["data"]["source"], e["data"]["target"]) for e in graph["edges"]]
+    assert len(pairs) == len(set(pairs))
+
+
 def test_amounts_and_lower_bounds_are_written_out(client: httpx.Client) -> None:
     portfolio = client.get("/id/mianyang-mcf-project-portfolio", headers={"Accept": HTML_ACCEPT}).text
     assert "RMB 2,493,000,000 (CNY)" in portfolio

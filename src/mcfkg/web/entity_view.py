@@ -21,6 +21,7 @@ SCHEMA = "https://schema.org/"
 CURRENCY_NAMES = {"CNY": "RMB", "USD": "US$", "EUR": "€"}
 LABEL_PREDICATES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel}
 MAX_GRAPH_EDGES = 80  # beyond this a neighbourhood picture stops being readable; the tables list everything
+GRAPH_HIDDEN_PREDICATES = LABEL_PREDICATES | {RDF.subject, RDF.predicate, RDF.object}
 IDENTITY_PREDICATES = {
     OWL.sameAs,
     SKOS.exactMatch,
@@ -191,29 +192,42 @@ def _groups(presenter: Presenter, facts: list[Fact]) -> list[PropertyGroup]:
 
 
 def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[str, object]]]:
-    """Cytoscape elements: the entity, its IRI neighbours both ways, one edge per fact."""
-    nodes: dict[str, dict[str, object]] = {}
-    edges: list[dict[str, object]] = []
+    """Cytoscape elements: the entity, its IRI neighbours both ways, one edge per neighbour and direction.
 
-    def node(iri: URIRef, centre: bool = False) -> str:
+    Stated facts only: the closure (superclasses, inverses, sameAs copies) would bury them; and
+    no bookkeeping (labels, the rdf:subject of link records). Facts between the same two nodes
+    share one edge whose label lists them. Neighbours the entity points at form the inner ring
+    (``ring`` 2), those pointing at it only the outer one (``ring`` 1).
+    """
+    nodes: dict[str, dict[str, object]] = {}
+    edges: dict[tuple[str, str], list[str]] = {}
+
+    def node(iri: URIRef, ring: int) -> str:
         link = presenter.link(iri)
-        data = {"id": link.iri, "label": link.text, "href": link.href, "centre": centre, "external": link.external}
-        nodes.setdefault(link.iri, {"data": data})
+        data = nodes.setdefault(link.iri, {"data": {"id": link.iri, "label": link.text, "href": link.href,
+                                                    "centre": ring == 3, "external": link.external, "ring": ring}})
+        data["data"]["ring"] = max(ring, data["data"]["ring"])
         return link.iri
 
-    centre = node(desc.iri, centre=True)
+    centre = node(desc.iri, ring=3)
     for facts, outgoing in ((desc.outgoing, True), (desc.incoming, False)):
         for fact in facts:
-            # Stated facts only: the closure (superclasses, inverses, sameAs copies) would bury them.
-            if not isinstance(fact.other, URIRef) or fact.predicate in LABEL_PREDICATES or fact.inferred:
+            if not isinstance(fact.other, URIRef) or fact.predicate in GRAPH_HIDDEN_PREDICATES or fact.inferred:
                 continue
-            if len(edges) >= MAX_GRAPH_EDGES:
-                break
-            other = node(fact.other)
-            source, target = (centre, other) if outgoing else (other, centre)
+            other_link = presenter.link(fact.other)
+            key = (centre, other_link.iri) if outgoing else (other_link.iri, centre)
+            if key not in edges and len(edges) >= MAX_GRAPH_EDGES:
+                continue
+            node(fact.other, ring=2 if outgoing else 1)
+            labels = edges.setdefault(key, [])
             label = presenter.link(fact.predicate).text
-            edges.append({"data": {"id": f"e{len(edges)}", "source": source, "target": target, "label": label}})
-    return {"nodes": list(nodes.values()), "edges": edges}
+            if label not in labels:
+                labels.append(label)
+    return {
+        "nodes": list(nodes.values()),
+        "edges": [{"data": {"id": f"e{i}", "source": source, "target": target, "label": ", ".join(labels)}}
+                  for i, ((source, target), labels) in enumerate(edges.items())],
+    }
 
 
 def entity_page(desc: Description, vocab: Vocab) -> EntityPage:

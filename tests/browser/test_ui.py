@@ -54,6 +54,26 @@ def test_numeric_results_draw_a_chart(site, page, artifacts: Path) -> None:
     page.screenshot(path=str(artifacts / "query-ui-chart.png"), full_page=True)
 
 
+def test_columns_of_different_magnitudes_are_charted_one_at_a_time(site, page) -> None:
+    query = ('PREFIX schema: <https://schema.org/> SELECT ?label ?amount (STRLEN(?label) AS ?letters) '
+             'WHERE { ?a schema:value ?amount ; schema:currency "CNY" . '
+             '?thing ?p ?a . ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(LANG(?label) = "en") }')
+    page.goto(site.url + "/?" + urlencode({"query": query}))
+    page.locator(".yasqe .CodeMirror").wait_for()
+    page.evaluate("window.mcfkgYasgui.getTab().query()")
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for(timeout=15_000)
+    page.click(".yasr .select_chart")
+    page.locator(".yasr .chart-plugin canvas").wait_for(timeout=10_000)
+    picker = page.locator(".yasr .chart-series select")
+    assert picker.locator("option").all_inner_texts() == ["?amount", "?letters", "all numeric columns (one axis)"]
+    canvas = page.locator(".yasr .chart-plugin canvas")
+    assert canvas.get_attribute("aria-label") == "Bar chart of amount by label"
+    picker.select_option("letters")
+    assert canvas.get_attribute("aria-label") == "Bar chart of letters by label"
+    picker.select_option("all")
+    assert canvas.get_attribute("aria-label") == "Bar chart of amount, letters by label"
+
+
 def test_search_leads_to_the_entity_page_and_its_graph(site, page, artifacts: Path) -> None:
     page.goto(site.url + "/")
     page.fill("#site-search", "Jiuzhou")

@@ -1,6 +1,8 @@
 // A YASR result plugin that draws numeric SELECT results as a bar chart with Chart.js (bundled locally:
 // YASR's own chart plugin loads Google Charts from the network, which an offline deployment cannot).
-// The first non-numeric column gives the bar labels; every numeric column becomes one series.
+// The bars are labelled by the first text column (else the first IRI column). Columns of different
+// magnitudes (a count beside an amount in RMB) do not share an axis well, so one numeric column is
+// drawn at a time, chosen from a list; "all" draws them together.
 (function () {
   "use strict";
   var NUMERIC = /#(integer|decimal|double|float|long|int|short|byte|nonNegativeInteger|positiveInteger|unsignedInt|unsignedLong)$/;
@@ -28,8 +30,9 @@
       return present.length > 0 && present.every(function (r) { return isNumeric(r[v]); });
     });
     if (!numeric.length) return null;
-    var label = vars.filter(function (v) { return numeric.indexOf(v) < 0; })[0] || null;
-    return { vars: vars, rows: rows, numeric: numeric, label: label };
+    var others = vars.filter(function (v) { return numeric.indexOf(v) < 0; });
+    var texts = others.filter(function (v) { return rows.every(function (r) { return !r[v] || r[v].type === "literal"; }); });
+    return { vars: vars, rows: rows, numeric: numeric, label: texts[0] || others[0] || null };
   };
 
   ChartPlugin.prototype.canHandleResults = function () { return this.columns() !== null; };
@@ -49,18 +52,46 @@
     var self = this;
     var wrapper = document.createElement("div");
     wrapper.className = "chart-plugin";
+    if (cols.numeric.length > 1) wrapper.appendChild(this.seriesPicker(cols));
+    var frame = document.createElement("div");  // Chart.js sizes the canvas to its parent
+    frame.className = "chart-frame";
     var canvas = document.createElement("canvas");
     canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", "Bar chart of " + cols.numeric.join(", ") + (cols.label ? " by " + cols.label : ""));
-    wrapper.appendChild(canvas);
+    frame.appendChild(canvas);
+    wrapper.appendChild(frame);
     this.yasr.resultsEl.appendChild(wrapper);
-    var labels = cols.rows.map(function (r, i) { return cols.label ? self.shortName(r[cols.label]) : String(i + 1); });
+    this.canvas = canvas;
+    this.labels = cols.rows.map(function (r, i) { return cols.label ? self.shortName(r[cols.label]) : String(i + 1); });
+    this.plot(cols, [cols.numeric[0]]);
+  };
+
+  ChartPlugin.prototype.seriesPicker = function (cols) {
+    var self = this;
+    var label = document.createElement("label");
+    label.className = "chart-series";
+    label.textContent = "Plot ";
+    var select = document.createElement("select");
+    cols.numeric.concat(["all"]).forEach(function (v) {
+      var option = document.createElement("option");
+      option.value = v;
+      option.textContent = v === "all" ? "all numeric columns (one axis)" : "?" + v;
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () {
+      self.plot(cols, select.value === "all" ? cols.numeric : [select.value]);
+    });
+    label.appendChild(select);
+    return label;
+  };
+
+  ChartPlugin.prototype.plot = function (cols, series) {
+    this.canvas.setAttribute("aria-label", "Bar chart of " + series.join(", ") + (cols.label ? " by " + cols.label : ""));
     if (this.chart) this.chart.destroy();
-    this.chart = new Chart(canvas, {
+    this.chart = new Chart(this.canvas, {
       type: "bar",
       data: {
-        labels: labels,
-        datasets: cols.numeric.map(function (v) {
+        labels: this.labels,
+        datasets: series.map(function (v) {
           return { label: v, data: cols.rows.map(function (r) { return r[v] ? Number(r[v].value) : null; }) };
         })
       },

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from rdflib.query import Result
+from rdflib.term import Node
 
 from mcfkg.config import Settings
 from mcfkg.sparql.engine import Engine
@@ -43,10 +44,10 @@ __all__ = [
 
 @dataclass
 class Bindings:
-    """SELECT results as plain Python values for in-process callers (pages, linker)."""
+    """SELECT results as rdflib terms for in-process callers (pages, linker); unbound variables are absent."""
 
     variables: list[str]
-    rows: list[dict[str, object]] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
 
 
 class Store(ABC):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 from xml.sax import SAXParseException
 
 from rdflib import OWL, RDF, XSD, Dataset, Graph, Literal, URIRef
@@ -22,7 +22,7 @@ from rdflib.exceptions import ParserError
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.parser import PythonInputSource
 from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 
@@ -88,6 +88,12 @@ def canonical(node: Node) -> Node:
     return node
 
 
+@overload
+def rebase(node: IdentifiedNode, base_iri: str, from_base: str = ...) -> IdentifiedNode: ...
+@overload
+def rebase(node: Node, base_iri: str, from_base: str = ...) -> Node: ...
+
+
 def rebase(node: Node, base_iri: str, from_base: str = CANONICAL_BASE) -> Node:
     """``node`` with the canonical base replaced by ``base_iri``; other nodes unchanged.
 
@@ -142,7 +148,7 @@ def union_graph(ds: Dataset, exclude: Iterable[URIRef] = ()) -> Graph:
     return union
 
 
-def _quads(scratch: Dataset, path: Path, vocab: Vocab) -> Iterator[tuple[Node, Node, Node, Node]]:
+def _quads(scratch: Dataset, path: Path, vocab: Vocab) -> Iterator[tuple[Node, Node, Node, IdentifiedNode]]:
     """The quads of one parsed file; a triple-format file's triples get the file's graph name."""
     if FORMATS[path.suffix.lower()] in {"trig", "nquads"}:
         for s, p, o, graph_name in scratch.quads((None, None, None, None)):

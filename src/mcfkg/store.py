@@ -167,7 +167,7 @@ class OxigraphStore(Store):
         if result.type != "SELECT":
             raise QueryError("select() runs SELECT queries; use query() for ASK, CONSTRUCT and DESCRIBE")
         variables = [str(v) for v in result.vars or []]
-        rows = [{str(k): v for k, v in row.items()} for row in result.bindings]
+        rows: list[dict[str, Node]] = [{str(k): v for k, v in row.items()} for row in result.bindings]
         return Bindings(variables, rows)
 
     def _update_job(self, sparql: str, using: QueryDataset | None, base_iri: str | None) -> tuple:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import TypedDict
 
 import pyoxigraph as ox
 
@@ -54,7 +55,21 @@ def _results_format(media_type: str) -> ox.QueryResultsFormat:
     return found
 
 
-def _dataset_options(info_has_from: bool, dataset: QueryDataset) -> dict[str, object]:
+def _in_memory(body: bytes | None) -> bytes:
+    """The bytes a pyoxigraph serializer returns when given no output (its stubs also allow None)."""
+    assert body is not None, "pyoxigraph returned no bytes for an in-memory serialisation"
+    return body
+
+
+class _DatasetOptions(TypedDict, total=False):
+    """The keyword arguments of ``Store.query`` that choose the query's dataset."""
+
+    default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+    named_graphs: list[ox.NamedNode | ox.BlankNode]
+    use_default_graph_as_union: bool
+
+
+def _dataset_options(info_has_from: bool, dataset: QueryDataset) -> _DatasetOptions:
     if dataset.given:  # the protocol dataset overrides the query's FROM clauses (SPARQL protocol 2.1.4)
         return {"default_graph": [ox.NamedNode(u) for u in dataset.default_graph_uris],
                 "named_graphs": [ox.NamedNode(u) for u in dataset.named_graph_uris]}
@@ -96,7 +111,9 @@ def _row_count(body: bytes, results_format: ox.QueryResultsFormat) -> int:
     """The exact number of rows, by parsing (pyoxigraph refuses to read CSV: it is lossy)."""
     if results_format == ox.QueryResultsFormat.CSV:
         return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
-    return sum(1 for _ in ox.parse_query_results(body, format=results_format))
+    solutions = ox.parse_query_results(body, format=results_format)
+    assert isinstance(solutions, ox.QuerySolutions), "a SELECT answer parses back as solutions"
+    return sum(1 for _ in solutions)
 
 
 # CSV and TSV results define no boolean form. We write Jena's (Fuseki's): a one-column table
@@ -116,7 +133,7 @@ def boolean_table(answer: bool, media_type: str) -> bytes | None:
 def _boolean(result: ox.QueryBoolean, media_type: str) -> bytes:
     """An ASK answer serialised as ``media_type``."""
     table = boolean_table(bool(result), media_type)
-    return table if table is not None else result.serialize(format=_results_format(media_type))
+    return table if table is not None else _in_memory(result.serialize(format=_results_format(media_type)))
 
 
 def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: QueryDataset,
@@ -137,13 +154,13 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
         if isinstance(result, ox.QuerySolutions):
             media_type = formats.for_kind(SOLUTIONS)
             results_format = _results_format(media_type)
-            body = result.serialize(format=results_format)
+            body = _in_memory(result.serialize(format=results_format))
             cap = limits.max_result_rows
             if _row_bound(body, results_format) > cap and _row_count(body, results_format) > cap:
                 raise ResultTooLarge(_too_large(cap, "rows"))
             return QueryOutcome(body, media_type, SOLUTIONS)
         media_type = formats.for_kind(GRAPH)
-        body = ox.serialize(_capped(result, limits.max_result_rows), format=rdf_format(media_type))
+        body = _in_memory(ox.serialize(_capped(result, limits.max_result_rows), format=rdf_format(media_type)))
         return QueryOutcome(body, media_type, GRAPH)
     except OSError as exc:  # results are lazy: evaluation errors surface while serialising
         raise _evaluation_failed(exc, info.services) from exc
@@ -176,7 +193,9 @@ def _size(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph | None) -> int:
     """Quads in the whole dataset (None) or triples in one graph, counted inside Oxigraph."""
     if graph is None:
         return len(store)
-    count = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)))
+    solutions = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
+    assert isinstance(solutions, ox.QuerySolutions), "a SELECT query answers with solutions"
+    count = next(iter(solutions))
     return int(count[0].value)
 
 
@@ -198,7 +217,7 @@ def dump(store: ox.Store, graph: str | None, media_type: str, limits: Limits,
                              f"{limits.max_result_rows} {what}, this endpoint's limit for one answer; "
                              "read one graph at a time (?graph=<iri>), or page through it with a SPARQL "
                              "CONSTRUCT and LIMIT/OFFSET")
-    return store.dump(format=fmt, from_graph=node, prefixes=prefixes or None)
+    return _in_memory(store.dump(format=fmt, from_graph=node, prefixes=prefixes or None))
 
 
 def load(store: ox.Store, data: bytes, media_type: str, graph: str | None, replace: bool,

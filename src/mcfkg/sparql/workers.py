@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.context
 import multiprocessing.reduction
 import shutil
 import tempfile
@@ -93,18 +94,21 @@ def open_store(source: StoreSource) -> ox.Store:
 def _run_read(store: ox.Store, job: tuple, limits: execute.Limits) -> Any:
     name, *args = job
     if name == "query":
-        return execute.run_query(store, *args, limits=limits)
+        text, formats, dataset = args
+        return execute.run_query(store, text, formats, dataset, limits)
     if name == "graphs":
         return execute.graph_names(store)
     if name == "dump":
-        return execute.dump(store, *args[:2], limits, *args[2:])
+        graph, media_type, prefixes = args
+        return execute.dump(store, graph, media_type, limits, prefixes)
     raise ValueError(f"unknown read job {name}")
 
 
 def _run_write(store: ox.Store, job: tuple, limits: execute.Limits) -> Any:
     name, *args = job
     if name == "update":
-        return execute.run_update(store, *args, limits=limits)
+        text, using, using_named, base_iri = args
+        return execute.run_update(store, text, using, using_named, base_iri, limits)
     if name == "load":
         return execute.load(store, *args)
     if name == "drop":
@@ -117,10 +121,11 @@ def _failure(exc: BaseException) -> tuple[bool, tuple[str, str]]:
     return False, (name, str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
 
 
-def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | None,
-                 source: StoreSource, limits: execute.Limits) -> None:
-    if store is None:
-        store = ox.Store.read_only(source.path)
+def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | str,
+                 limits: execute.Limits) -> None:
+    """Serve reads from ``store``: the forked parent's store, or the path of an on-disk one to open read-only."""
+    if isinstance(store, str):
+        store = ox.Store.read_only(store)
     while True:
         try:
             job = conn.recv()
@@ -175,17 +180,20 @@ class Supervisor:
     def __post_init__(self) -> None:
         self.size = self.config.workers
         self.write_done, self._write_signal = multiprocessing.Pipe(duplex=False)
-        self.context = multiprocessing.get_context("spawn" if self.source.path else "fork")
+        self.context: multiprocessing.context.SpawnContext | multiprocessing.context.ForkContext = (
+            multiprocessing.get_context("spawn") if self.source.path else multiprocessing.get_context("fork"))
 
     def _spawn(self) -> None:
         parent, child = self.context.Pipe()
-        inherited = None if self.source.path else self.store
+        inherited = self.source.path or self.store  # an on-disk store cannot be shared with a spawned process
         process = self.context.Process(target=_worker_main, name="mcfkg-query",
-                                       args=(child, inherited, self.source, self.config.limits), daemon=True)
+                                       args=(child, inherited, self.config.limits), daemon=True)
         process.start()
         child.close()
-        self.workers[process.pid] = (process, self.generation)
-        self.web.send(("worker", process.pid, self.generation))
+        pid = process.pid
+        assert pid is not None, "a started process has a pid"
+        self.workers[pid] = (process, self.generation)
+        self.web.send(("worker", pid, self.generation))
         multiprocessing.reduction.send_handle(self.web, parent.fileno(), 0)  # the pid is unused on POSIX
         parent.close()  # the web process holds its own copy now
 
@@ -232,9 +240,9 @@ class Supervisor:
         child.close()
         self.trial = _Trial(request, job, deadline, process, parent, checkpoint)
 
-    def _finish_trial(self) -> None:
+    def _finish_trial(self, trial: _Trial) -> None:
         """The trial answered or ran out of time: apply the update, or refuse it with nothing changed."""
-        trial, self.trial = self.trial, None
+        self.trial = None
         reply = None
         if trial.conn.poll():
             try:
@@ -276,7 +284,8 @@ class Supervisor:
 
     def _finish_write(self) -> None:
         request, reply = self.write_done.recv()
-        self.writer.join()
+        if self.writer is not None:  # always set here: only the writer thread signals write_done
+            self.writer.join()
         self.writer = None
         if reply[0]:
             self.generation += 1
@@ -294,7 +303,7 @@ class Supervisor:
                 timeout = max(self.trial.deadline - time.monotonic(), 0)
             ready_list = multiprocessing.connection.wait(waiting, timeout)
             if self.trial is not None and (self.trial.conn in ready_list or time.monotonic() >= self.trial.deadline):
-                self._finish_trial()
+                self._finish_trial(self.trial)
             for ready in ready_list:
                 if ready is self.write_done:
                     self._finish_write()

@@ -62,15 +62,17 @@ def statistics(store: Store, vocab: Vocab) -> tuple[list[Stat], list[tuple[Link,
     for name, query in STATISTICS.items():
         rows = store.select(prologue + query).rows
         totals.append(Stat(name, format_number(rows[0]["n"]) if rows else "0", prologue + query))
-    graph_rows = store.select(GRAPHS_QUERY).rows
-    class_rows = store.select(CLASSES_QUERY).rows
-    names = [r["g"] for r in graph_rows] + [r["c"] for r in class_rows]
+    # Only IRIs are linked and labelled: a blank-node graph name or class has no page (nor a SPARQL IRI).
+    graph_counts = [(g, r["n"]) for r in store.select(GRAPHS_QUERY).rows if isinstance(g := r["g"], URIRef)]
+    class_counts = [(c, r["n"]) for r in store.select(CLASSES_QUERY).rows if isinstance(c := r["c"], URIRef)]
+    names = [iri for iri, _ in graph_counts + class_counts]
     labels: dict[URIRef, list[Literal]] = {}
     for row in store.select(label_query(names, vocab)).rows if names else []:
-        labels.setdefault(row["x"], []).append(row["label"])
+        if isinstance(iri := row["x"], URIRef) and isinstance(label := row["label"], Literal):
+            labels.setdefault(iri, []).append(label)
     presenter = Presenter(vocab, labels)
-    graphs = [(presenter.link(r["g"]), format_number(r["n"])) for r in graph_rows]
-    classes = [(presenter.link(r["c"]), format_number(r["n"])) for r in class_rows]
+    graphs = [(presenter.link(g), format_number(n)) for g, n in graph_counts]
+    classes = [(presenter.link(c), format_number(n)) for c, n in class_counts]
     return totals, graphs, classes
 
 

@@ -9,7 +9,7 @@ silently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -20,7 +20,7 @@ from mcfkg.store import Store
 from mcfkg.vocab import Vocab
 from mcfkg.web.prefixes import sparql_prologue
 
-Quad = tuple[Node, Node, Node, URIRef]
+Quad = tuple[Node, URIRef, Node, URIRef]  # an RDF predicate is always an IRI
 
 # The provenance of the graph ?g: the passage it was derived from and where that passage sits.
 _PROVENANCE = """
@@ -125,7 +125,7 @@ def _as_int(node: object) -> int | None:
     return None
 
 
-def _source(row: dict[str, object]) -> Source:
+def _source(row: Mapping[str, Node]) -> Source:
     passage = row.get("passage")
     excerpt = row.get("excerpt")
     return Source(
@@ -137,7 +137,7 @@ def _source(row: dict[str, object]) -> Source:
     )
 
 
-def _provenance_quads(row: dict[str, object], vocab: Vocab) -> list[Quad]:
+def _provenance_quads(row: Mapping[str, Node], vocab: Vocab) -> list[Quad]:
     passage, pg = row.get("passage"), row.get("pg")
     if passage is None or pg is None:
         return []
@@ -148,7 +148,7 @@ def _provenance_quads(row: dict[str, object], vocab: Vocab) -> list[Quad]:
     return quads
 
 
-def _collect_facts(rows: list[dict[str, object]], other_var: str, inferred_graph: URIRef) -> list[Fact]:
+def _collect_facts(rows: Sequence[Mapping[str, Node]], other_var: str, inferred_graph: URIRef) -> list[Fact]:
     """Merge rows (one per fact and source) into facts with all their sources, in first-seen order."""
     facts: dict[tuple[Node, Node], Fact] = {}
     for row in rows:

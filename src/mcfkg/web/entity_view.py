@@ -7,6 +7,7 @@ are external) can be read and tested on their own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
@@ -191,6 +192,17 @@ def _groups(presenter: Presenter, facts: list[Fact]) -> list[PropertyGroup]:
     return sorted(groups.values(), key=lambda g: g.prop.text.casefold())
 
 
+class _GraphNode(TypedDict):
+    """The ``data`` of one Cytoscape node."""
+
+    id: str
+    label: str
+    href: str
+    centre: bool
+    external: bool
+    ring: int
+
+
 def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[str, object]]]:
     """Cytoscape elements: the entity, its IRI neighbours both ways, one edge per neighbour and direction.
 
@@ -199,14 +211,14 @@ def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[
     share one edge whose label lists them. Neighbours the entity points at form the inner ring
     (``ring`` 2), those pointing at it only the outer one (``ring`` 1).
     """
-    nodes: dict[str, dict[str, object]] = {}
+    nodes: dict[str, _GraphNode] = {}
     edges: dict[tuple[str, str], list[str]] = {}
 
     def node(iri: URIRef, ring: int) -> str:
         link = presenter.link(iri)
-        data = nodes.setdefault(link.iri, {"data": {"id": link.iri, "label": link.text, "href": link.href,
-                                                    "centre": ring == 3, "external": link.external, "ring": ring}})
-        data["data"]["ring"] = max(ring, data["data"]["ring"])
+        data = nodes.setdefault(link.iri, {"id": link.iri, "label": link.text, "href": link.href,
+                                           "centre": ring == 3, "external": link.external, "ring": ring})
+        data["ring"] = max(ring, data["ring"])
         return link.iri
 
     centre = node(desc.iri, ring=3)
@@ -224,7 +236,7 @@ def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[
             if label not in labels:
                 labels.append(label)
     return {
-        "nodes": list(nodes.values()),
+        "nodes": [{"data": data} for data in nodes.values()],
         "edges": [{"data": {"id": f"e{i}", "source": source, "target": target, "label": ", ".join(labels)}}
                   for i, ((source, target), labels) in enumerate(edges.items())],
     }

@@ -114,8 +114,9 @@ def _merge_parts(body: bytes, content_type: str) -> bytes:
     for part in message.iter_parts():
         name = part.get_filename() or part.get_param("name", header="content-disposition") or "part"
         media_type = _upload_type(part.get("content-type", "text/turtle"))
+        payload = part.get_payload(decode=True)  # bytes for a leaf part, None for a nested multipart one
         try:
-            quads = ox.parse(part.get_payload(decode=True) or b"", ox.RdfFormat.from_media_type(media_type),
+            quads = ox.parse(payload if isinstance(payload, bytes) else b"", ox.RdfFormat.from_media_type(media_type),
                              without_named_graphs=True, rename_blank_nodes=True)
             triples.extend(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
         except SyntaxError as exc:

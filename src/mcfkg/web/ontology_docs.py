@@ -77,7 +77,7 @@ def ontology_graph(request: Request) -> Graph:
     for row in (
         store_of(request).select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{vocab.ontology_graph}> {{ ?s ?p ?o }} }}").rows
     ):
-        graph.add((row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+        graph.add((row["s"], row["p"], row["o"]))
     return graph
 
 

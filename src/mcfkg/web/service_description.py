@@ -26,7 +26,8 @@ def _counts(store: Store) -> tuple[int, dict[str, int]]:
     """Triples in the default graph as served, and in each named graph."""
     total = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
     per_graph = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
-    return int(total[0]["n"]) if total else 0, {str(row["g"]): int(row["n"]) for row in per_graph}
+    # A COUNT is an xsd:integer literal: its lexical form is the number.
+    return int(str(total[0]["n"])) if total else 0, {str(row["g"]): int(str(row["n"])) for row in per_graph}
 
 
 def describe_service(endpoint: str, settings: Settings, store: Store) -> Graph:

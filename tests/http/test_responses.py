@@ -109,3 +109,37 @@ def test_the_log_outcome_follows_the_status(client, caplog) -> None:
             time.sleep(0.01)
     line = logged()[-1]
     assert line.startswith("POST /sparql 413 ") and line.endswith("error 413")
+
+
+def test_several_accept_fields_are_combined(client) -> None:
+    """RFC 9110: repeated fields mean one comma-joined list; clients and proxies do send them."""
+    headers = [("Accept", "text/csv;q=0.1"), ("Accept", "application/sparql-results+xml")]
+    response = client.get("/sparql", params={"query": ASK_TRUE}, headers=httpx.Headers(headers))
+    assert response.headers["content-type"].startswith("application/sparql-results+xml")
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/sparql?query=ASK%7B%7D", "/", "/search?q=dune", "/dataset"])
+def test_head_is_answered_wherever_get_is(client, path) -> None:
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200 or (path == "/sparql" and head.status_code == get.status_code)
+    assert head.content == b""
+    assert head.headers.get("content-type") == get.headers.get("content-type")
+
+
+def test_a_405_names_every_method_the_path_answers(client) -> None:
+    response = client.put("/sparql", content=b"x")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, POST"
+
+
+def test_browsers_are_sent_to_the_query_ui_with_vary(client) -> None:
+    response = client.get("/sparql", headers={"Accept": BROWSER})
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert "Accept" in response.headers["vary"]
+
+
+def test_cors_exposes_the_linked_data_headers(client) -> None:
+    response = client.get("/sparql", params={"query": ASK_TRUE}, headers={"Origin": "https://example.net"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    exposed = {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
+    assert {"content-location", "link", "location", "etag"} <= exposed

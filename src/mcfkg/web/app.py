@@ -13,7 +13,7 @@ from mcfkg.config import Settings
 from mcfkg.store import OxigraphStore, Store
 from mcfkg.web import graph_store, pages, sparql_routes
 from mcfkg.web.errors import install_error_handlers
-from mcfkg.web.middleware import BodyLimit, RequestLog
+from mcfkg.web.middleware import BodyLimit, CombinedAccept, HeadAsGet, RequestLog
 
 GZIP_MINIMUM_BYTES = 2048
 
@@ -48,7 +48,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                        allow_methods=["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"],
-                       allow_headers=["Accept", "Content-Type", "Authorization"], max_age=600)
+                       allow_headers=["Accept", "Content-Type", "Authorization"],
+                       expose_headers=["Content-Location", "Link", "Location", "ETag"], max_age=600)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(CombinedAccept)
     app.add_middleware(RequestLog)
     app.include_router(sparql_routes.router)
     app.include_router(graph_store.router)

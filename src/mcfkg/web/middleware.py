@@ -1,4 +1,4 @@
-"""ASGI middleware: the request-body cap and one log line per request.
+"""ASGI middleware: the request-body cap, HEAD as GET, one Accept header, and one log line per request.
 
 Both are plain ASGI (not BaseHTTPMiddleware) so they add no task or copy per request.
 """
@@ -71,6 +71,41 @@ async def _send_error(error: HttpError, send: Send) -> None:
                (b"connection", b"close")]
     await send({"type": "http.response.start", "status": error.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+class CombinedAccept:
+    """ASGI middleware: several ``Accept`` fields become one, as RFC 9110 says they mean.
+
+    Starlette's ``headers.get`` returns only the first field, so every negotiation (which
+    reads that) would ignore the rest; combining them here keeps negotiation in one place.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            accepts = [value for name, value in scope["headers"] if name == b"accept"]
+            if len(accepts) > 1:
+                others = [(name, value) for name, value in scope["headers"] if name != b"accept"]
+                scope = {**scope, "headers": [*others, (b"accept", b", ".join(accepts))]}
+        await self.app(scope, receive, send)
+
+
+class HeadAsGet:
+    """ASGI middleware: a HEAD request is answered as the GET, whose headers it then gets exactly.
+
+    FastAPI routes declared for GET do not answer HEAD (405); the server itself (uvicorn)
+    leaves the body out because it still knows the request was a HEAD.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, send)
 
 
 class RequestLog:

@@ -102,20 +102,16 @@ def resource(request: Request, path: str) -> Response:
     return Response(body, media_type=media_type, headers=headers)
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="An entity, a document or a passage")
+@router.get("/id/{path:path}", summary="An entity, a document or a passage")
 def entity(request: Request, path: str) -> Response:
     return resource(request, f"id/{path}")
 
 
-@router.api_route(
-    "/def/{path:path}", methods=["GET", "HEAD"], summary="An ontology term (class or property), or the ontology"
-)
+@router.get("/def/{path:path}", summary="An ontology term (class or property), or the ontology")
 def term(request: Request, path: str) -> Response:
     return resource(request, f"def/{path}")
 
 
-@router.api_route(
-    "/graph/{path:path}", methods=["GET", "HEAD"], summary="A named graph: its statements and where they come from"
-)
+@router.get("/graph/{path:path}", summary="A named graph: its statements and where they come from")
 def named_graph(request: Request, path: str) -> Response:
     return resource(request, f"graph/{path}")

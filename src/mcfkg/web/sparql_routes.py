@@ -67,30 +67,27 @@ async def service_description(request: Request) -> Response:
     except NotAcceptable as exc:
         raise not_acceptable(str(exc)) from exc
     if media_type == HTML:
-        return RedirectResponse("/", status_code=303)
+        return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
     graph = await run_in_threadpool(describe_service, _endpoint(request), _settings(request), _store(request))
     return Response(serialize_description(graph, media_type), media_type=media_type, headers={"Vary": "Accept"})
 
 
-@router.get("/sparql", summary="Query by GET (?query=...); without a query: the service description")
-async def query_via_get(request: Request) -> Response:
-    operation = from_get(parse_query_string(request.scope["query_string"]))
-    if operation is None:
-        return await service_description(request)
-    return await run_query(request, operation)
-
-
-@router.post("/sparql", summary="Query or update by POST: form-encoded, application/sparql-query or -update")
-async def query_or_update_via_post(request: Request) -> Response:
+@router.api_route("/sparql", methods=["GET", "POST"], summary="The SPARQL 1.1 Protocol: query by GET or POST, "
+                  "update by POST; GET without a query: the service description")
+async def sparql(request: Request) -> Response:
+    if request.method == "GET":
+        operation = from_get(parse_query_string(request.scope["query_string"]))
+        if operation is None:
+            return await service_description(request)
+        return await run_query(request, operation)
     body = await request.body()  # bounded by the BodyLimit middleware as it is read
-    operation = from_post(request.headers.get("content-type"), body,
-                          parse_query_string(request.scope["query_string"]))
-    if isinstance(operation, UpdateOperation):
-        return await run_update(request, operation)
-    return await run_query(request, operation)
+    posted = from_post(request.headers.get("content-type"), body, parse_query_string(request.scope["query_string"]))
+    if isinstance(posted, UpdateOperation):
+        return await run_update(request, posted)
+    return await run_query(request, posted)
 
 
-@router.api_route("/health", methods=["GET", "HEAD"], summary="Liveness: the store answers a trivial query")
+@router.get("/health", summary="Liveness: the store answers a trivial query")
 async def health(request: Request) -> Response:
     try:
         await _store(request).aquery("ASK {}", "application/sparql-results+json")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from live_mcfkg import MCFKG, free_port, mcfkg_serve
 from rdflib import OWL, RDF, VOID, Dataset, Literal, URIRef
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from mcfkg.cli import app
 from mcfkg.link.review import Decision, links_dataset
@@ -184,6 +184,75 @@ def test_accept_records_the_endpoint_each_row_came_from(wikidata: str, project: 
     assert (None, None, URIRef(WD + "Q990000002")) not in graph
 
 
+def test_accept_twice_into_a_links_file_outside_the_data_leaves_it_byte_identical(wikidata: str, project: Path) -> None:
+    _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
+    _, rows = _propose(project, wikidata)
+    for row in rows:
+        row["decision"] = "accept" if row["candidate"].endswith("Q426130") else "reject"
+    review = project / "review.csv"
+    _decide(review, rows)
+    copy = project / "copy.trig"  # not in data/, so only the file itself can say what it holds
+    first = _run("link", "accept", str(review), "--links", str(copy))
+    assert first.exit_code == 0 and "1 link(s) added" in first.output, first.output
+    written = copy.read_bytes()
+    second = _run("link", "accept", str(review), "--links", str(copy))
+    assert second.exit_code == 0, second.output
+    assert "0 link(s) added" in second.output and "1 already present" in second.output, second.output
+    assert copy.read_bytes() == written
+    assert written.count(b"Accepted with") == 1
+
+
+def _accept_one(project: Path, links: Path, predicate: str, *extra: str) -> Result:
+    """Accept Mianyang → Q426130 with ``predicate`` (plus ``extra`` CSV rows) from a hand-written review file."""
+    review = project / "review.csv"
+    endpoint = "http://127.0.0.1:9/sparql"  # recorded only; accept never asks it
+    rows = [f"https://w3id.org/mcfkg/id/mianyang,{WD}Q426130,{predicate},accept,{endpoint}", *extra]
+    review.write_text("entity,candidate,predicate,decision,endpoint\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return _run("link", "accept", str(review), "--links", str(links))
+
+
+def test_accept_counts_a_link_the_file_states_in_other_words_as_present(project: Path) -> None:
+    _write_data(project, "")
+    links = project / "copy.trig"
+    # Full IRIs, no prefixes, the link inside a longer block: present as RDF, absent as text.
+    links.write_text("<https://w3id.org/mcfkg/graph/links> {\n"
+                     "  <https://w3id.org/mcfkg/id/china> <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q148> .\n"
+                     "  <https://w3id.org/mcfkg/id/mianyang> <http://www.w3.org/2002/07/owl#sameAs>\n"
+                     "      <http://www.wikidata.org/entity/Q426130> .\n}\n", encoding="utf-8")
+    before = links.read_bytes()
+    result = _accept_one(project, links, "owl:sameAs")
+    assert result.exit_code == 0, result.output
+    assert "0 link(s) added" in result.output and "1 already present" in result.output, result.output
+    assert links.read_bytes() == before
+
+
+def test_accept_counts_only_the_links_graph(project: Path) -> None:
+    _write_data(project, "")
+    links = project / "copy.trig"
+    links.write_text(PREFIXES + "GRAPH mcfg:elsewhere { mcfid:mianyang owl:sameAs wd:Q426130 . }\n", encoding="utf-8")
+    result = _accept_one(project, links, "owl:sameAs")
+    assert result.exit_code == 0 and "1 link(s) added" in result.output, result.output
+    ds = Dataset()
+    ds.parse(links, format="trig")
+    link = (URIRef("https://w3id.org/mcfkg/id/mianyang"), OWL.sameAs, URIRef(WD + "Q426130"))
+    assert link in ds.graph(URIRef("https://w3id.org/mcfkg/graph/links"))
+
+
+def test_accept_reports_a_pair_already_linked_with_another_predicate_and_adds_nothing(project: Path) -> None:
+    _write_data(project, "")
+    links = project / "copy.trig"
+    links.write_text(PREFIXES + "GRAPH mcfg:links { mcfid:mianyang skos:closeMatch wd:Q426130 . }\n", encoding="utf-8")
+    before = links.read_bytes()
+    # A second, unrelated row that would be new: nothing is added while a conflict stands.
+    result = _accept_one(project, links, "owl:sameAs",
+                         f"https://w3id.org/mcfkg/id/c919,{WD}Q990000020,skos:closeMatch,accept,http://127.0.0.1:9/sparql")
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())  # rich wraps long lines
+    assert "review.csv:2" in message and "already linked to" in message, message
+    assert "with skos:closeMatch, not owl:sameAs" in message and "Nothing was added" in message, message
+    assert links.read_bytes() == before
+
+
 def test_accept_cites_the_wikidata_page_only_for_wikidata_itself(tmp_path: Path) -> None:
     decision = Decision(2, URIRef("https://w3id.org/mcfkg/id/mianyang"), URIRef(WD + "Q426130"), OWL.sameAs,
                         Literal("Mianyang", lang="en"), "", WIKIDATA_SPARQL)
@@ -278,6 +347,30 @@ def test_offline_endpoint_fails_with_a_message_not_a_traceback(project: Path) ->
         assert proc.returncode == 3, proc.stdout + proc.stderr
         assert "Traceback" not in proc.stderr
         assert "Cannot reach SPARQL endpoint" in proc.stderr and closed in proc.stderr
+        assert "Are you offline?" in proc.stderr and ".." not in proc.stderr.replace(closed, "")
+
+
+@pytest.mark.parametrize("command", [
+    ["verify", "--endpoint", "not-a-url"],
+    ["propose", "--endpoint", "not-a-url"],
+    ["verify", "--geonames-endpoint", "not-a-url"],
+    ["verify", "--endpoint", "ftp://127.0.0.1/sparql"],
+], ids=["verify", "propose", "geonames", "ftp"])
+def test_an_endpoint_that_is_not_an_http_url_is_a_usage_error(project: Path, command: list[str]) -> None:
+    _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 .")
+    proc = subprocess.run([MCFKG, "link", *command], check=False, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "Cannot reach" not in proc.stderr
+    option, value = command[1], command[2]
+    assert f"Invalid value for '{option}': must be an absolute http:// or https:// URL, got '{value}'" in proc.stderr
+
+
+def test_a_link_endpoint_setting_that_is_not_an_http_url_is_a_usage_error(project: Path) -> None:
+    _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 .")
+    env = {**os.environ, "MCFKG_LINK_ENDPOINT": "not-a-url"}
+    proc = subprocess.run([MCFKG, "link", "verify"], env=env, check=False, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "MCFKG_LINK_ENDPOINT must be an absolute http:// or https:// URL, got 'not-a-url'" in proc.stderr
 
 
 def test_void_linksets_count_links_per_target_and_predicate() -> None:

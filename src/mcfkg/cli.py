@@ -267,9 +267,30 @@ def serve_command(
 # --- link: propose, verify, accept (module: link.commands, which prints and returns the exit code) ---
 
 
+def _endpoint_url(value: Optional[str]) -> Optional[str]:
+    """A usage error (exit 2) for an endpoint flag that is not an absolute http(s) URL, before any request."""
+    from mcfkg.link.endpoint import url_problem
+
+    problem = None if value is None else url_problem(value)
+    if problem:
+        raise typer.BadParameter(problem)
+    return value
+
+
+def _link_settings(endpoint: Optional[str]) -> Settings:
+    """Settings for `link propose|verify`; an MCFKG_LINK_ENDPOINT that is not an http(s) URL ends the command."""
+    from mcfkg.link.endpoint import url_problem
+
+    settings = _settings(link_endpoint=endpoint)
+    problem = url_problem(settings.link_endpoint)
+    if problem:
+        _fail(f"MCFKG_LINK_ENDPOINT {problem}")
+    return settings
+
+
 @link_app.command("propose")
 def link_propose(
-    endpoint: Annotated[Optional[str], typer.Option(help=ENDPOINT_HELP)] = None,
+    endpoint: Annotated[Optional[str], typer.Option(help=ENDPOINT_HELP, callback=_endpoint_url)] = None,
     out: Annotated[Path, typer.Option(help="Review file to write (CSV with an empty decision column).")] = Path(
         "review.csv"
     ),
@@ -278,24 +299,26 @@ def link_propose(
     """Propose Wikidata candidates for entities without a Wikidata link, for a person to review."""
     from mcfkg.link.commands import propose_command
 
-    raise typer.Exit(propose_command(_settings(link_endpoint=endpoint), out, limit))
+    raise typer.Exit(propose_command(_link_settings(endpoint), out, limit))
 
 
 @link_app.command("verify")
 def link_verify(
-    endpoint: Annotated[Optional[str], typer.Option(help=ENDPOINT_HELP)] = None,
+    endpoint: Annotated[Optional[str], typer.Option(help=ENDPOINT_HELP, callback=_endpoint_url)] = None,
     geonames_endpoint: Annotated[
-        Optional[str], typer.Option(help="SPARQL endpoint with GeoNames data, to check GeoNames links.")
+        Optional[str],
+        typer.Option(help="SPARQL endpoint with GeoNames data, to check GeoNames links.", callback=_endpoint_url),
     ] = None,
     dbpedia_endpoint: Annotated[
-        Optional[str], typer.Option(help="SPARQL endpoint with DBpedia data, to check DBpedia links.")
+        Optional[str],
+        typer.Option(help="SPARQL endpoint with DBpedia data, to check DBpedia links.", callback=_endpoint_url),
     ] = None,
 ) -> None:
     """Check every published link: target exists, not a redirect, labels and type agree. Exit 1 on any problem."""
     from mcfkg.link.commands import verify_command
 
     others = {"geonames": geonames_endpoint, "dbpedia": dbpedia_endpoint}
-    raise typer.Exit(verify_command(_settings(link_endpoint=endpoint), others))
+    raise typer.Exit(verify_command(_link_settings(endpoint), others))
 
 
 @link_app.command("accept")

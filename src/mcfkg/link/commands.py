@@ -24,9 +24,10 @@ from mcfkg.link.local import entities, load_union
 from mcfkg.link.review import (
     ReviewError,
     append_links,
+    existing_links,
     links_dataset,
-    pending,
     read_decisions,
+    sort_decisions,
     suggestion,
     write_review,
 )
@@ -123,9 +124,8 @@ def accept_command(settings: Settings, review: Path, links_file: Path) -> int:
     unknown = next((d for d in decisions if d.entity not in ours), None)
     if unknown is not None:
         raise ReviewError(f"{review}:{unknown.row}: {unknown.entity} is not in our data")
-    linked = {(str(e.iri), str(link.target)) for e in ours.values() for link in e.links}
-    new = pending(decisions, linked)
+    new, present = sort_decisions(decisions, existing_links(links_file), review, settings.base_iri)
     if new:
         append_links(links_dataset(new, review, settings.base_iri), links_file)
-    _out().print(f"{len(new)} link(s) added to {links_file}; {len(decisions) - len(new)} already present.")
+    _out().print(f"{len(new)} link(s) added to {links_file}; {present} already present.")
     return 0

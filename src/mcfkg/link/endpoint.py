@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 from rdflib import Literal, URIRef
@@ -21,6 +22,22 @@ RESULTS_JSON = "application/sparql-results+json"
 
 class EndpointError(RuntimeError):
     """The endpoint could not be reached or did not answer a SPARQL query properly."""
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a SPARQL endpoint (not an absolute http(s) URL), or None if it can.
+
+    Checked before any request, so a typo is reported as a usage error rather than as "offline".
+    """
+    expected = f"must be an absolute http:// or https:// URL, got {url!r}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError:
+        return expected
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or url != url.strip():
+        return expected
+    return None
 
 
 @dataclass(frozen=True)
@@ -54,7 +71,7 @@ class SparqlClient:
             ) from exc
         except httpx.HTTPError as exc:
             raise EndpointError(
-                f"Cannot reach SPARQL endpoint {self.url}: {exc or type(exc).__name__}. "
+                f"Cannot reach SPARQL endpoint {self.url}: {str(exc).rstrip('.') or type(exc).__name__}. "
                 "Are you offline? Pass --endpoint URL to use a reachable mirror "
                 "(e.g. `mcfkg serve --data tests/data/wikidata-extract.ttl`)."
             ) from exc

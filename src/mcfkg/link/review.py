@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import OWL, PROV, RDF, SKOS, XSD, Dataset, Literal, URIRef
+from rdflib import OWL, PROV, RDF, SKOS, XSD, Dataset, Graph, Literal, URIRef
 
-from mcfkg.graph import rebase
+from mcfkg.graph import load_dataset, rebase
 from mcfkg.link.candidates import Candidate
+from mcfkg.link.local import LINK_PROPERTIES
 from mcfkg.link.wikidata import WD, WIKIDATA_SPARQL, qid
 from mcfkg.vocab import CANONICAL, CANONICAL_BASE, Vocab
 
@@ -135,7 +136,7 @@ def links_dataset(decisions: list[Decision], review_file: Path, base_iri: str,
         ds.bind(prefix, ns)
     graph = ds.graph(vocab.GRAPH["links"])
     for d in decisions:
-        subject = rebase(d.entity, CANONICAL_BASE, from_base=Vocab(base_iri).base)
+        subject = _canonical_subject(d, base_iri)
         slug = str(subject).rsplit("/", 1)[-1]
         record = vocab.ID[f"link/{slug}-wikidata-{qid(str(d.target))}"]
         graph.add((subject, d.predicate, d.target))
@@ -168,6 +169,55 @@ def append_links(ds: Dataset, links_file: Path) -> int:
     return added
 
 
-def pending(decisions: list[Decision], linked: set[tuple[str, str]]) -> list[Decision]:
-    """The decisions not already in the data (``linked`` holds (entity, target) pairs)."""
-    return [d for d in decisions if (str(d.entity), str(d.target)) not in linked]
+def existing_links(links_file: Path) -> Graph:
+    """The links graph of ``links_file`` as RDF (canonical base, as it is written); empty if there is no file yet.
+
+    ``accept`` decides what is already there from the file's triples, not its text, so a link
+    written in another prefix, order or block still counts.
+    """
+    if links_file.suffix.lower() != ".trig":
+        raise ReviewError(f"--links {links_file}: the links file must be TriG (.trig), the format accepted links "
+                          "are appended in")
+    if not links_file.exists():
+        return Graph()
+    return load_dataset([links_file]).graph(CANONICAL.GRAPH["links"])
+
+
+def sort_decisions(decisions: list[Decision], existing: Graph, review: Path,
+                   base_iri: str) -> tuple[list[Decision], int]:
+    """The decisions to add, and how many are already in ``existing`` (the links graph of the links file).
+
+    A decision whose entity and item are already linked with another predicate is a conflict: two
+    predicates for one pair say two different things, so nothing is added until a person picks
+    one. Every conflict is reported at once, each with its row.
+    """
+    linked: dict[tuple[URIRef, URIRef], set[URIRef]] = {}
+    for p in LINK_PROPERTIES:
+        for s, o in existing.subject_objects(p):
+            if isinstance(s, URIRef) and isinstance(o, URIRef):
+                linked.setdefault((s, o), set()).add(p)
+    new: list[Decision] = []
+    present = 0
+    conflicts: list[str] = []
+    for d in decisions:
+        predicates = linked.setdefault((_canonical_subject(d, base_iri), d.target), set())
+        if d.predicate in predicates:
+            present += 1
+        elif predicates:
+            conflicts.append(f"{review}:{d.row}: {d.entity} is already linked to {d.target} with "
+                             f"{' and '.join(sorted(map(_name, predicates)))}, not {_name(d.predicate)}")
+        else:
+            predicates.add(d.predicate)
+            new.append(d)
+    if conflicts:
+        raise ReviewError("; ".join(conflicts) + ". Nothing was added: set the row's predicate to the existing one "
+                          "or reject the row, or first remove the existing link and its record from the links file")
+    return new, present
+
+
+def _name(predicate: URIRef) -> str:
+    return next((name for name, iri in PREDICATES.items() if iri == predicate), str(predicate))
+
+
+def _canonical_subject(d: Decision, base_iri: str) -> URIRef:
+    return URIRef(rebase(d.entity, CANONICAL_BASE, from_base=Vocab(base_iri).base))

@@ -353,3 +353,22 @@ def test_one_log_line_per_request_with_duration_and_outcome(client, caplog) -> N
 def test_health(client) -> None:
     response = client.get("/health")
     assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("brackets", ["{}", "()"])
+def test_deeply_nested_queries_are_a_400_not_a_dead_worker(client, brackets: str) -> None:
+    """Oxigraph's parser overflows its stack at a few thousand nested groups; refuse them first."""
+    opening, closing = brackets
+    inner = f"{opening * 3000}{closing * 3000}" if brackets == "{}" else f"FILTER({opening * 3000}1{closing * 3000})"
+    response = _get(client, f"SELECT * {{ {inner} }}")
+    assert response.status_code == 400 and "nests brackets" in response.text
+    assert _get(client, SIMPLE).json()["boolean"] is True
+
+
+def test_deeply_nested_updates_are_a_400(live_server_factory) -> None:
+    writable = live_server_factory(update_token=TOKEN)
+    update = "INSERT { <http://example.org/a> <http://example.org/b> 1 } WHERE { " + "{" * 3000 + "}" * 3000 + " }"
+    with httpx.Client(base_url=writable.url) as c:
+        response = c.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update",
+                                                              "Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 400 and "nests brackets" in response.text

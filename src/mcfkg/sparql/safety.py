@@ -95,6 +95,28 @@ def _mentions(text: str, *words: str) -> set[str]:
     return found
 
 
+# Deeper than this, a query is refused: Oxigraph's recursive parser overflows its stack at about
+# 3000 nested groups and kills the process. Hand-written queries nest a few levels.
+MAX_NESTING = 256
+_STRING = re.compile("|".join([
+    r"'''.*?(?<!\\)'''", r'""".*?(?<!\\)"""',  # long strings
+    r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"',  # short strings, with escapes
+]), re.S)
+
+
+def check_nesting(text: str) -> None:
+    """Refuse an operation whose brackets nest deeper than :data:`MAX_NESTING` (outside string literals)."""
+    depth = deepest = 0
+    for char in _STRING.sub("", text):
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth = max(depth - 1, 0)
+    if deepest > MAX_NESTING:
+        raise UnsafeOperation(f"the operation nests brackets {deepest} deep; this endpoint allows {MAX_NESTING}")
+
+
 @lru_cache(maxsize=512)
 def check_query(text: str, allowlist: frozenset[str] = frozenset()) -> QueryInfo:
     """Refuse a query that would reach outside the store; report whether it has FROM clauses.
@@ -102,6 +124,7 @@ def check_query(text: str, allowlist: frozenset[str] = frozenset()) -> QueryInfo
     Raises UnsafeOperation. A syntax error is left to the store, whose message is better,
     except when the text mentions SERVICE: then an unparseable query is refused outright.
     """
+    check_nesting(text)
     present = _mentions(text, "service", "from")
     if not present:
         return QueryInfo(has_dataset_clause=False)
@@ -118,6 +141,7 @@ def check_query(text: str, allowlist: frozenset[str] = frozenset()) -> QueryInfo
 @lru_cache(maxsize=128)
 def check_update(text: str, allowlist: frozenset[str] = frozenset()) -> None:
     """Refuse an update that would LOAD anything or call a SERVICE outside the allow-list."""
+    check_nesting(text)
     present = _mentions(text, "service", "load")
     if not present:
         return

@@ -7,10 +7,11 @@ are skipped only when /usr/bin/chromium is absent; ``make browser`` installs it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pages_site import build_project, serve_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -22,6 +23,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -61,3 +63,26 @@ def page(browser) -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The project's graph, built once and served by the real app on a free port of 127.0.0.1."""
+    server = serve_project(build_project(tmp_path_factory.mktemp("dist")))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def serious_violations() -> Callable[[object], list[tuple[str, str, int]]]:
+    """axe-core (from node_modules) run on a page as it is now: its serious and critical violations."""
+    assert AXE.exists(), "axe-core is missing: run `make ui` (npm ci installs it)"
+
+    def run(page) -> list[tuple[str, str, int]]:
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        return [
+            (v["id"], v["help"], len(v["nodes"])) for v in results["violations"] if v["impact"] in ("serious", "critical")
+        ]
+
+    return run

@@ -4,23 +4,14 @@ test-artifacts/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 import pytest
-from pages_site import build_project, serve_project
 
 pytestmark = pytest.mark.browser
 JIUZHOU = "/id/sichuan-jiuzhou-electric-group"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    server = serve_project(build_project(tmp_path_factory.mktemp("dist")))
-    yield server
-    server.stop()
 
 
 def local_example(site) -> str:
@@ -123,21 +114,12 @@ def test_pages_are_readable_without_javascript(site, browser) -> None:
     context.close()
 
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
 @pytest.mark.parametrize(
     "path", [JIUZHOU, "/search?q=Jiuzhou", "/dataset", "/ontology", "/shapes", "/id/no-such-thing"]
 )
-def test_our_pages_have_no_serious_accessibility_violations(site, page, path: str) -> None:
-    assert AXE.exists(), "axe-core is missing: run `make ui` (npm ci installs it)"
+def test_our_pages_have_no_serious_accessibility_violations(site, page, serious_violations, path: str) -> None:
     page.goto(site.url + path)
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], v["help"], len(v["nodes"])) for v in results["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, serious
+    assert not serious_violations(page)
 
 
 def test_a_malformed_query_shows_the_servers_message(site, page) -> None:

@@ -18,32 +18,48 @@
   function absolute(url) { return new URL(url, window.location.href).href; }
   var endpoint = absolute(config.endpoint);
   var yasgui = new Yasgui(root, {
+    // Keyboard users start at the top of the page (skip link first), not inside the editor.
+    autofocus: false,
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    yasqe: { value: starter, prefixCcApi: null, autocompleters: ["variables"], collapsePrefixesOnLoad: true },
+    yasqe: {
+      value: starter, prefixCcApi: null, autocompleters: ["variables"], collapsePrefixesOnLoad: true,
+      // CodeMirror options: Tab and Shift-Tab move focus instead of indenting (the editor is no keyboard trap);
+      // a contenteditable input lies inside the scrolled area, so the area is reachable by keyboard and read out.
+      autofocus: false, extraKeys: { Tab: false, "Shift-Tab": false },
+      inputStyle: "contenteditable", screenReaderLabel: "SPARQL query"
+    },
     yasr: { prefixes: config.prefixes, pluginOrder: ["table", "response", "chart"], defaultPlugin: "table" },
     populateFromUrl: true
   });
   window.mcfkgYasgui = yasgui;
+  document.getElementById("editor-keys").hidden = false;  // the keys it names work only in YASGUI
   // Tabs saved in localStorage by an earlier visit may still hold the relative endpoint.
   Object.keys(yasgui._tabs).forEach(function (id) {
     var tab = yasgui.getTab(id);
     if (tab.getEndpoint() && absolute(tab.getEndpoint()) !== tab.getEndpoint()) tab.setEndpoint(absolute(tab.getEndpoint()));
   });
 
-  // YASGUI leaves its endpoint field and editor unnamed for screen readers.
-  function labelControls() {
+  // YASGUI leaves some controls unnamed or in the wrong role for screen readers. It redraws them
+  // (new tab, new results), so the repair runs again whenever its DOM changes; it only sets attributes.
+  function repairControls() {
     root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (input) {
       input.setAttribute("aria-label", "SPARQL endpoint");
     });
-    root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (area) {
-      area.setAttribute("aria-label", "SPARQL query");
+    root.querySelectorAll(".CodeMirror-code[contenteditable=true]:not([aria-describedby])").forEach(function (input) {
+      input.setAttribute("aria-describedby", "editor-keys");
+    });
+    // Its "+" button sits in the tab list, where only tabs may be; YASGUI's arrow keys treat it as the last tab.
+    root.querySelectorAll(".tabsList button.addTab:not([role])").forEach(function (button) {
+      button.setAttribute("role", "tab");
+    });
+    root.querySelectorAll("select.tableSizer:not([aria-label])").forEach(function (select) {
+      select.setAttribute("aria-label", "Page size");
     });
   }
-  labelControls();
-  yasgui.on("tabSelect", function () { setTimeout(labelControls, 0); });
-  yasgui.on("tabAdd", function () { setTimeout(labelControls, 0); });
+  repairControls();
+  new MutationObserver(repairControls).observe(root, { childList: true, subtree: true });
 
   // IRIs under our base open their page on this server, not at the canonical host.
   var base = config.base;

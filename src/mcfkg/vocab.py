@@ -5,6 +5,8 @@ Files in ``ontology/`` and ``data/`` are written against the canonical base
 time (see :func:`mcfkg.graph.rebase`), so nothing else may hard-code the base.
 """
 
+from urllib.parse import urlsplit
+
 from rdflib import Namespace, URIRef
 
 CANONICAL_BASE = "https://w3id.org/mcfkg/"
@@ -20,6 +22,17 @@ class Vocab:
         self.MCF = Namespace(base + "def/")  # ontology terms (classes, properties)
         self.ID = Namespace(base + "id/")  # entities described by the data
         self.GRAPH = Namespace(base + "graph/")  # named graphs
+
+    @property
+    def mount(self) -> str:
+        """The path under which the server answers: the base IRI's own path (``/mcf`` for
+        ``https://kg.example.org/mcf/``), so every IRI dereferences exactly as minted; empty for
+        the canonical base, whose w3id.org redirect lands at the root of the server it points to."""
+        return "" if self.base == CANONICAL_BASE else urlsplit(self.base).path.rstrip("/")
+
+    def local_path(self, iri: str) -> str | None:
+        """Where one of our IRIs answers on this server (``/mcf/id/mianyang``); None for other IRIs."""
+        return f"{self.mount}/{iri[len(self.base):]}" if iri.startswith(self.base) else None
 
     @property
     def ontology_graph(self) -> URIRef:

@@ -37,7 +37,7 @@ def test_build_and_serve_under_another_base_then_the_default_base(tmp_path: Path
     built_at = (dist / "mcfkg.nq").stat().st_mtime_ns
 
     with serving(env=_clean_env(MCFKG_BASE_IRI=OTHER_BASE, MCFKG_DIST_DIR=str(dist))) as url:
-        response = httpx.get(url + "/id/mianyang", headers=TURTLE, timeout=30)
+        response = httpx.get(url + "/mcf/id/mianyang", headers=TURTLE, timeout=30)  # where the IRI points
         assert response.status_code == 200, response.text
         assert OTHER_BASE + "id/mianyang" in _subjects(response.text)
         assert CANONICAL_BASE not in response.text

@@ -21,6 +21,7 @@ from mcfkg.vocab import CANONICAL_BASE, Vocab
 from mcfkg.web.prefixes import prefixes
 
 OTHER_BASE = "http://example.org/kg/"
+OTHER_MOUNT = "/kg"  # the base IRI's path: where that deployment answers
 JIUZHOU = "id/sichuan-jiuzhou-electric-group"
 HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Chromium sends
 
@@ -329,14 +330,22 @@ def rebased(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 def test_a_deployment_under_another_base_answers_for_its_own_iris(rebased) -> None:
-    with httpx.Client(base_url=rebased.url, timeout=30) as c:
+    """Under http://example.org/kg/ every IRI dereferences at its own path, /kg/..., and so do the pages."""
+    with httpx.Client(base_url=rebased.url + OTHER_MOUNT, timeout=30) as c:
         turtle = c.get(f"/{JIUZHOU}", headers={"Accept": "text/turtle"})
         assert turtle.status_code == 200
         graph = Graph().parse(io.StringIO(turtle.text), format="turtle")
         assert (URIRef(OTHER_BASE + JIUZHOU), None, None) in graph
         assert CANONICAL_BASE not in turtle.text
         page = c.get(f"/{JIUZHOU}", headers={"Accept": HTML_ACCEPT}).text
-        assert '<a href="/id/c919"' in page and f"{OTHER_BASE}{JIUZHOU}" in page
+        assert f'<a href="{OTHER_MOUNT}/id/c919"' in page and f"{OTHER_BASE}{JIUZHOU}" in page
+        assert f'href="{OTHER_MOUNT}/static/css/site.css"' in page and f'action="{OTHER_MOUNT}/search"' in page
+        headers = c.get(f"/{JIUZHOU}", headers={"Accept": "text/turtle"}).headers
+        assert headers["content-location"] == f"{OTHER_MOUNT}/{JIUZHOU}.ttl" and f"<{OTHER_MOUNT}/{JIUZHOU}.html>" in headers["link"]
+        for path in re.findall(r'(?:href|src)="(/[^"#?]*)', page):
+            assert path.startswith(OTHER_MOUNT + "/"), path
+            assert httpx.get(rebased.url + path, timeout=30).status_code == 200, path
+        assert search(c, "Jiuzhou")[0]["href"] == f"{OTHER_MOUNT}/{JIUZHOU}"
         assert search(c, "Jiuzhou")[0]["iri"] == OTHER_BASE + JIUZHOU
         iris = minted_iris(rebased, OTHER_BASE)
         assert iris and all(
@@ -351,9 +360,19 @@ def ui_config(page: str) -> dict:
     return json.loads(html.unescape(match.group(1)))
 
 
+def test_a_rebased_deployment_is_reached_from_the_servers_root(rebased) -> None:
+    root = httpx.get(rebased.url + "/", timeout=30)
+    assert root.status_code == 308 and root.headers["location"].endswith(f"{OTHER_MOUNT}/")
+    assert httpx.get(rebased.url + "/id/mianyang", timeout=30).status_code == 404  # not an IRI of this deployment
+    to_ui = httpx.get(rebased.url + OTHER_MOUNT + "/sparql", headers={"Accept": HTML_ACCEPT}, timeout=30)
+    assert to_ui.status_code == 303 and to_ui.headers["location"] == f"{OTHER_MOUNT}/"
+
+
 def test_a_rebased_deployments_examples_ask_about_its_own_iris(rebased) -> None:
-    with httpx.Client(base_url=rebased.url, timeout=30) as c:
-        listed = ui_config(c.get("/").text)["examples"]
+    with httpx.Client(base_url=rebased.url + OTHER_MOUNT, timeout=30) as c:
+        config = ui_config(c.get("/").text)
+        assert config["endpoint"] == f"{OTHER_MOUNT}/sparql"
+        listed = config["examples"]
         assert listed and all(CANONICAL_BASE not in e["query"] for e in listed)
         first = listed[0]
         assert f"<{OTHER_BASE}def/>" in first["query"]

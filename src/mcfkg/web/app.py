@@ -11,9 +11,10 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from mcfkg.config import Settings
 from mcfkg.store import OxigraphStore, Store
+from mcfkg.vocab import Vocab
 from mcfkg.web import graph_store, pages, sparql_routes
 from mcfkg.web.errors import install_error_handlers
-from mcfkg.web.middleware import BodyLimit, CombinedAccept, HeadAsGet, RequestLog
+from mcfkg.web.middleware import BodyLimit, CombinedAccept, HeadAsGet, MountPath, RequestLog
 
 GZIP_MINIMUM_BYTES = 2048
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                        allow_headers=["Accept", "Content-Type", "Authorization"],
                        expose_headers=["Content-Location", "Link", "Location", "ETag"], max_age=600)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(MountPath, mount=Vocab(settings.base_iri).mount)
     app.add_middleware(CombinedAccept)
     app.add_middleware(RequestLog)
     app.include_router(sparql_routes.router)

@@ -104,7 +104,7 @@ class Presenter:
         label = self.best_label(iri)
         text = str(label) if label is not None else curie(str(iri), self.vocab)
         ours = str(iri).startswith(self.vocab.base)
-        href = "/" + str(iri)[len(self.vocab.base) :] if ours else str(iri)
+        href = self.vocab.local_path(str(iri)) or str(iri)
         return Link(str(iri), text, href, label.language if label is not None else None, external=not ours)
 
     def fact_value(self, fact: Fact) -> Value:

@@ -98,7 +98,7 @@ def routing_error(request: Request, exc: StarletteHTTPException, iri: str | None
     if "GET" in allowed and "HEAD" not in allowed:  # HEAD is answered wherever GET is (middleware.HeadAsGet)
         headers["Allow"] = ", ".join(sorted([*allowed, "HEAD"]))
     if media_type == HTML and exc.status_code == 404:
-        message = exc.detail if iri else f"There is nothing at {request.url.path}. Search at /search, or browse /dataset."
+        message = exc.detail if iri else f"There is nothing at {request.url.path}."
         response = render(request, "not_found.html", status_code=404, iri=iri or str(request.url), message=message)
         response.headers.update(headers)
         return response

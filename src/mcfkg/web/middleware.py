@@ -1,4 +1,4 @@
-"""ASGI middleware: the request-body cap, HEAD as GET, one Accept header, and one log line per request.
+"""ASGI middleware: the request-body cap, the mount path, HEAD as GET, one Accept header, one log line per request.
 
 Both are plain ASGI (not BaseHTTPMiddleware) so they add no task or copy per request.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mcfkg.config import Settings
@@ -16,8 +17,9 @@ from mcfkg.web.errors import HttpError, payload_too_large
 log = logging.getLogger("mcfkg.web")
 
 
-def body_limit(settings: Settings, path: str) -> int:
+def body_limit(settings: Settings, scope: Scope) -> int:
     """Bytes a request body may have: uploads to the graph store get the larger limit."""
+    path = scope["path"][len(scope.get("root_path", "")):]
     return settings.max_upload_bytes if path.startswith("/rdf-graph-store") else settings.max_request_bytes
 
 
@@ -35,7 +37,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = body_limit(self.settings, scope["path"])
+        limit = body_limit(self.settings, scope)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _send_error(payload_too_large(limit), send)
@@ -90,6 +92,36 @@ class CombinedAccept:
                 others = [(name, value) for name, value in scope["headers"] if name != b"accept"]
                 scope = {**scope, "headers": [*others, (b"accept", b", ".join(accepts))]}
         await self.app(scope, receive, send)
+
+
+class MountPath:
+    """ASGI middleware: the server answers under its base IRI's path (see :attr:`mcfkg.vocab.Vocab.mount`).
+
+    Requests under ``mount`` get it as their ``root_path`` (routing strips it; links add it);
+    the bare root redirects there; ``/health`` also answers at the root, where a container's
+    liveness probe looks; anything else is not ours: 404.
+    """
+
+    def __init__(self, app: ASGIApp, mount: str) -> None:
+        self.app, self.mount = app, mount
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.mount:
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if path.startswith(self.mount + "/"):
+            await self.app({**scope, "root_path": self.mount}, receive, send)
+            return
+        if path == "/health":
+            await self.app(scope, receive, send)
+            return
+        response: Response
+        if path in ("/", "", self.mount):
+            response = RedirectResponse(self.mount + "/", status_code=308)
+        else:
+            response = PlainTextResponse(f"Not found: this server answers under {self.mount}/\n", status_code=404)
+        await response(scope, receive, send)
 
 
 class HeadAsGet:

@@ -88,11 +88,11 @@ def resource(request: Request, path: str) -> Response:
     desc = describe(store_of(request), vocab, iri, settings_of(request).page_max_facts)
     if not desc.exists:
         return not_found(request, iri)
-    url = quote(stem, safe="/")  # header values are Latin-1; IRIs may hold any Unicode
-    headers = {"Link": ", ".join(f'</{url}{s}>; rel="alternate"; type="{m}"' for s, m in SUFFIXES.items())}
+    url = vocab.mount + "/" + quote(stem, safe="/")  # header values are Latin-1; IRIs may hold any Unicode
+    headers = {"Link": ", ".join(f'<{url}{s}>; rel="alternate"; type="{m}"' for s, m in SUFFIXES.items())}
     if not suffixed:
         headers["Vary"] = "Accept"
-        headers["Content-Location"] = f"/{url}{_SUFFIX_OF[media_type]}"
+        headers["Content-Location"] = f"{url}{_SUFFIX_OF[media_type]}"
     if media_type == HTML:
         page = entity_page(desc, vocab)
         response = render(request, "entity.html", page=page, path=stem, formats=SUFFIXES)

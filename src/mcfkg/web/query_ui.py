@@ -33,9 +33,9 @@ class Example:
     query: str
 
     @property
-    def href(self) -> str:
-        """This page with the example chosen: run at once with JavaScript, in the plain form without."""
-        return "/?" + urlencode({"example": self.name})
+    def query_string(self) -> str:
+        """The query UI's query string choosing this example: run at once with JavaScript, in the plain form without."""
+        return "?" + urlencode({"example": self.name})
 
 
 def read_example(path: Path, base: str = CANONICAL_BASE) -> Example:
@@ -61,7 +61,8 @@ def query_page(request: Request) -> HTMLResponse:
     vocab = vocab_of(request)
     listed = examples(settings_of(request).queries_dir, vocab.base)
     config = {
-        "endpoint": "/sparql",
+        "endpoint": f"{vocab.mount}/sparql",
+        "root": vocab.mount,
         "base": vocab.base,
         "prefixes": prefixes(vocab),
         "examples": [asdict(e) for e in listed],

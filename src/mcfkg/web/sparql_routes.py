@@ -16,6 +16,7 @@ from mcfkg.config import Settings
 from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate, result_formats
 from mcfkg.sparql.protocol import QueryOperation, UpdateOperation, from_get, from_post, parse_query_string
 from mcfkg.store import QueryDataset, Store, StoreUnavailable
+from mcfkg.vocab import Vocab
 from mcfkg.web.auth import require_write_access
 from mcfkg.web.errors import not_acceptable
 from mcfkg.web.rdf_body import SERIALIZERS
@@ -67,7 +68,8 @@ async def service_description(request: Request) -> Response:
     except NotAcceptable as exc:
         raise not_acceptable(str(exc)) from exc
     if media_type == HTML:
-        return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
+        query_ui = Vocab(_settings(request).base_iri).mount + "/"
+        return RedirectResponse(query_ui, status_code=303, headers={"Vary": "Accept"})
     graph = await run_in_threadpool(describe_service, _endpoint(request), _settings(request), _store(request))
     return Response(serialize_description(graph, media_type), media_type=media_type, headers={"Vary": "Accept"})
 

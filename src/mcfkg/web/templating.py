@@ -21,14 +21,14 @@ WEB_DIR = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 
-def query_ui_href(query: str) -> str:
-    """A link that opens the query UI with ``query`` in the editor (YASGUI reads ``?query=``)."""
-    return "/?" + urlencode({"query": query})
+def query_ui_href(query: str, root: str = "") -> str:
+    """A link that opens the query UI (at ``root``) with ``query`` in the editor (YASGUI reads ``?query=``)."""
+    return f"{root}/?" + urlencode({"query": query})
 
 
 def local_href(iri: str, base: str) -> str:
     """Our IRIs as paths on this server (so links work under any base); other IRIs unchanged."""
-    return "/" + iri[len(base) :] if iri.startswith(base) else iri
+    return Vocab(base).local_path(iri) or iri
 
 
 def graph_name(iri: str, base: str) -> str:
@@ -58,7 +58,9 @@ def vocab_of(request: Request) -> Vocab:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
-    """Render ``template`` with what every page needs (the search box's query, the base IRI)."""
+    """Render ``template`` with what every page needs (the search box's query, the base IRI, and
+    ``root``, the path the server answers under, which every absolute link starts with)."""
+    vocab = vocab_of(request)
     context.setdefault("search_query", "")
-    context["base_iri"] = vocab_of(request).base
+    context["base_iri"], context["root"] = vocab.base, vocab.mount
     return templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -65,7 +65,7 @@
   var base = config.base;
   function localiseLinks(yasr) {
     yasr.resultsEl.querySelectorAll("a[href^='" + base + "']").forEach(function (a) {
-      a.setAttribute("href", "/" + a.getAttribute("href").slice(base.length));
+      a.setAttribute("href", config.root + "/" + a.getAttribute("href").slice(base.length));
       a.removeAttribute("target");
     });
   }

@@ -48,6 +48,10 @@ def serialise(quads: list[Quad], media_type: str, vocab: Vocab, context: Mapping
         target = Dataset()
         for s, p, o, g in quads:
             target.graph(g).add((s, p, o))
+            if serializer == "json-ld":
+                # A JSON-LD reader that wants one graph reads the default graph only: give it the
+                # union, as this server's SPARQL default graph is; the named graphs keep provenance.
+                target.add((s, p, o))
     else:
         target = Graph()
         for s, p, o, _ in quads:

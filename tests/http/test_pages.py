@@ -197,6 +197,7 @@ def test_entity_page_shows_names_types_sources_inferences_and_its_query(client: 
     assert re.search(r'Type: <a href="/def/[A-Za-z]+"', page), "types link to class pages"
     assert re.search(r'<a href="/id/c919"[^>]*>C919</a>', page)
     assert re.search(r"¶\d+, sentence \d+", page), "each fact shows the passage it comes from"
+    assert "in the sentence with</span> <q>tier 1 provider for the C919</q>" in page  # a locator, not a quote of the fact
     assert 'class="badge inferred"' in page
     graph = json.loads(
         re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.S).group(1)

@@ -82,6 +82,8 @@ def test_an_unknown_iri_is_404_in_every_representation(client: httpx.Client) -> 
     assert client.get("/graph/no-such-graph").status_code == 404
     # Characters no IRI may hold cannot name anything (and never reach a query).
     assert client.get("/id/x%3E%20%3Fp%20%3Fo%20%7D%20%23").status_code == 404
+    assert client.get("/id/%ff").status_code == 404  # not UTF-8: no IRI
+    assert client.get("/id/mianyang%0A").status_code == 404  # not Mianyang with a newline
 
 
 def test_a_404_page_offers_a_search_for_the_name_in_the_path(client: httpx.Client) -> None:

@@ -61,8 +61,14 @@ _NOT_IN_IRIS = frozenset(' <>"{}|\\^`') | {chr(c) for c in range(0x20)} | {chr(0
 
 
 def is_iri_path(path: str) -> bool:
-    """True when ``base + path`` can be an IRI at all (anything else cannot have been minted)."""
-    return not _NOT_IN_IRIS.intersection(path)
+    """True when ``base + path`` can be an IRI at all (anything else cannot have been minted).
+
+    The server decodes bytes that are not UTF-8 (``%ff``) as U+FFFD, which RFC 3987 keeps out
+    of IRIs (with the other specials U+FFF0-FFFF and lone surrogates).
+    """
+    return not _NOT_IN_IRIS.intersection(path) and not any(
+        "\ud800" <= c <= "\udfff" or "\ufff0" <= c <= "\uffff" for c in path
+    )
 
 
 def not_found(request: Request, iri: str) -> Response:
@@ -83,7 +89,8 @@ def resource(request: Request, path: str) -> Response:
             raise not_acceptable(f"{exc}. Or add a suffix: {', '.join(SUFFIXES)}.") from exc
     vocab = vocab_of(request)
     iri = vocab.base + stem
-    if not is_iri_path(stem):
+    # The request's own path too: a route's ``.*`` stops short of a trailing newline (``%0A``).
+    if not is_iri_path(stem) or not is_iri_path(request.scope["path"]):
         return not_found(request, iri)
     desc = describe(store_of(request), vocab, iri, settings_of(request).page_max_facts)
     if not desc.exists:

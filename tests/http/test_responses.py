@@ -143,3 +143,14 @@ def test_cors_exposes_the_linked_data_headers(client) -> None:
     assert response.headers["access-control-allow-origin"] == "*"
     exposed = {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
     assert {"content-location", "link", "location", "etag"} <= exposed
+
+
+@pytest.mark.parametrize(("params", "media_type"), [
+    ({"format": "srj"}, "application/sparql-results+json"),
+    ({"format": "srx"}, "application/sparql-results+xml"),
+    ({"output": "json"}, "application/sparql-results+json"),  # Fuseki's parameter name
+    ({"output": "csv"}, "text/csv"),
+])
+def test_jena_format_names_and_the_output_parameter(client, params, media_type) -> None:
+    response = _ask(client, accept="application/sparql-results+xml", **params)
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media_type)

@@ -68,6 +68,8 @@ _GRAPH_ALIASES = {"application/xml": "application/rdf+xml", "text/xml": "applica
 FORMAT_NAMES: dict[str, dict[str, str]] = {
     "json": {SOLUTIONS: SOLUTION_TYPES[0], BOOLEAN: SOLUTION_TYPES[0], GRAPH: "application/ld+json"},
     "xml": {SOLUTIONS: SOLUTION_TYPES[1], BOOLEAN: SOLUTION_TYPES[1], GRAPH: "application/rdf+xml"},
+    "srj": {SOLUTIONS: SOLUTION_TYPES[0], BOOLEAN: SOLUTION_TYPES[0]},  # Jena's short names
+    "srx": {SOLUTIONS: SOLUTION_TYPES[1], BOOLEAN: SOLUTION_TYPES[1]},
     "csv": {SOLUTIONS: "text/csv", BOOLEAN: "text/csv"},
     "tsv": {SOLUTIONS: "text/tab-separated-values", BOOLEAN: "text/tab-separated-values"},
     "turtle": {GRAPH: "text/turtle"},

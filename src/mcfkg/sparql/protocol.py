@@ -70,7 +70,7 @@ def _query(text: str, params: Params) -> QueryOperation:
     if _values(params, "update"):
         raise ProtocolError("a request carries either a query or an update, not both")
     return QueryOperation(text, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"),
-                          tuple(_values(params, "format")))
+                          tuple(_values(params, "format") + _values(params, "output")))  # output=: Fuseki's name
 
 
 def _update(text: str, params: Params) -> UpdateOperation:

@@ -5,8 +5,10 @@ PYTHON ?= python3
 
 .PHONY: run test install ui dist browser clean
 
+# Flags for `mcfkg serve`, e.g. make run SERVE_ARGS="--host 0.0.0.0 --port 8080" (see mcfkg serve --help).
+SERVE_ARGS ?=
 run: install ui dist
-	$(BIN)/mcfkg serve
+	$(BIN)/mcfkg serve $(SERVE_ARGS)
 
 test: install ui browser
 	MCFKG_REQUIRE_BROWSER=1 $(BIN)/pytest

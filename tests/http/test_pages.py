@@ -284,6 +284,8 @@ def test_dataset_page_counts_and_offers_every_dump(site, client: httpx.Client) -
     for name in ("mcfkg.trig", "mcfkg.nq", "mcfkg.ttl", "mcfkg.nt", "mcfkg.jsonld", "mcfkg.rdf", "void.ttl"):
         assert f'href="/download/{name}"' in page, name
     assert "/graph/inferred" in page and "triples (asserted and inferred)" in page
+    listed = re.findall(r'href="/graph/mianyang-mcf-article/p2/s(\d+)"', page)
+    assert listed and listed == sorted(listed, key=int)  # s2 before s10, as a reader counts
     for name, media in (
         ("mcfkg.ttl", "text/turtle"),
         ("mcfkg.nq", "application/n-quads"),

@@ -9,6 +9,7 @@ gives them), by name from a fixed list, never by a path the client chooses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def statistics(store: Store, vocab: Vocab) -> tuple[list[Stat], list[tuple[Link,
         totals.append(Stat(name, format_number(rows[0]["n"]) if rows else "0", prologue + query))
     # Only IRIs are linked and labelled: a blank-node graph name or class has no page (nor a SPARQL IRI).
     graph_counts = [(g, r["n"]) for r in store.select(GRAPHS_QUERY).rows if isinstance(g := r["g"], URIRef)]
+    graph_counts.sort(key=lambda pair: natural_key(pair[0]))  # p2/s2 before p2/s10
     class_counts = [(c, r["n"]) for r in store.select(CLASSES_QUERY).rows if isinstance(c := r["c"], URIRef)]
     names = [iri for iri, _ in graph_counts + class_counts]
     labels: dict[URIRef, list[Literal]] = {}
@@ -74,6 +76,11 @@ def statistics(store: Store, vocab: Vocab) -> tuple[list[Stat], list[tuple[Link,
     graphs = [(presenter.link(g), format_number(n)) for g, n in graph_counts]
     classes = [(presenter.link(c), format_number(n)) for c, n in class_counts]
     return totals, graphs, classes
+
+
+def natural_key(text: str) -> list[int | str]:
+    """Sorts numbers in names by value: ``p2/s2`` before ``p2/s10``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def downloads(dist_dir: Path) -> list[tuple[str, str, str]]:

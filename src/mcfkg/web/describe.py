@@ -104,7 +104,7 @@ def _nested_query(iri: URIRef, vocab: Vocab, limit: int) -> str:
 def _contents_query(iri: URIRef, vocab: Vocab, limit: int) -> str:
     return sparql_prologue(vocab, ("prov",)) + (
         f"SELECT ?s ?p ?o ?g WHERE {{\n  {{ BIND(<{iri}> AS ?g) }} UNION {{ GRAPH ?pg {{ ?g prov:wasDerivedFrom <{iri}> }} }}\n"
-        f"  GRAPH ?g {{ ?s ?p ?o }}\n}} LIMIT {limit}\n"
+        f"  GRAPH ?g {{ ?s ?p ?o }}\n}} ORDER BY ?g ?s ?p ?o LIMIT {limit}\n"
     )
 
 

@@ -154,3 +154,11 @@ def test_cors_exposes_the_linked_data_headers(client) -> None:
 def test_jena_format_names_and_the_output_parameter(client, params, media_type) -> None:
     response = _ask(client, accept="application/sparql-results+xml", **params)
     assert response.status_code == 200 and response.headers["content-type"].startswith(media_type)
+
+
+def test_construct_results_use_the_querys_prefixes_and_group_subjects(client) -> None:
+    query = ("PREFIX ex: <http://example.org/> CONSTRUCT { ?b ex:kind ex:Book . ?b ex:again ?b } "
+             "WHERE { ?b a ex:Book }")
+    turtle = client.get("/sparql", params={"query": query}, headers={"Accept": "text/turtle"}).text
+    assert "@prefix ex: <http://example.org/> ." in turtle and "ex:dune ex:again ex:dune ;" in turtle
+    assert "<http://example.org/" not in turtle.split("\n", 1)[1]  # only the prefix line spells the IRI out

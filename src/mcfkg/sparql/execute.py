@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypedDict
@@ -160,10 +161,23 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
                 raise ResultTooLarge(_too_large(cap, "rows"))
             return QueryOutcome(body, media_type, SOLUTIONS)
         media_type = formats.for_kind(GRAPH)
-        body = _in_memory(ox.serialize(_capped(result, limits.max_result_rows), format=rdf_format(media_type)))
-        return QueryOutcome(body, media_type, GRAPH)
+        return QueryOutcome(_graph_body(result, text, media_type, limits), media_type, GRAPH)
     except OSError as exc:  # results are lazy: evaluation errors surface while serialising
         raise _evaluation_failed(exc, info.services) from exc
+
+
+_PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*|):\s*<([^<>\s]*)>", re.IGNORECASE)
+
+
+def _graph_body(triples: ox.QueryTriples, text: str, media_type: str, limits: Limits) -> bytes:
+    """A CONSTRUCT or DESCRIBE result as a reader expects it, like Jena writes one: each subject's
+    triples together, IRIs abbreviated with the query's own PREFIX declarations."""
+    ordered = sorted(_capped(triples, limits.max_result_rows), key=lambda t: (str(t.subject), str(t.predicate)))
+    declared = dict(_PREFIX_DECLARATION.findall(text))
+    try:
+        return _in_memory(ox.serialize(ordered, format=rdf_format(media_type), prefixes=declared or None))
+    except ValueError:  # a declaration the serialiser refuses (a relative IRI): write full IRIs
+        return _in_memory(ox.serialize(ordered, format=rdf_format(media_type)))
 
 
 def _evaluation_failed(exc: OSError, services: tuple[str, ...]) -> Exception:

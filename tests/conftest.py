@@ -22,6 +22,17 @@ from mcfkg.config import Settings
 PIPELINE_DATA = Path(__file__).parent / "data" / "pipeline"
 
 
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The project's real graph, built once per session and served read-only by the real app on a
+    free port of 127.0.0.1 (pages, search and browser tests share it; none of them writes)."""
+    from pages_site import build_project, serve_project
+
+    server = serve_project(build_project(tmp_path_factory.mktemp("dist")))
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def pipeline_settings(tmp_path: Path) -> Settings:
     """Settings for a private copy of the pipeline fixture (safe to corrupt); dist/ goes to tmp_path."""
@@ -58,7 +69,7 @@ def context_server() -> Iterator[ContextServer]:
     served = ContextServer(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             served.requests.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "application/ld+json")

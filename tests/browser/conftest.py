@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from pages_site import build_project, serve_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -63,14 +62,6 @@ def page(browser) -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """The project's graph, built once and served by the real app on a free port of 127.0.0.1."""
-    server = serve_project(build_project(tmp_path_factory.mktemp("dist")))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")

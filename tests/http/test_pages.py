@@ -27,13 +27,6 @@ HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" 
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    server = serve_project(build_project(tmp_path_factory.mktemp("dist")))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def client(site) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=site.url, timeout=30) as c:
         yield c
@@ -202,7 +195,7 @@ def test_entity_page_shows_names_types_sources_inferences_and_its_query(client: 
     assert "in the sentence with</span> <q>tier 1 provider for the C919</q>" in page  # a locator, not a quote of the fact
     assert 'class="badge inferred"' in page
     graph = json.loads(
-        re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.S).group(1)
+        re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.DOTALL).group(1)
     )
     assert {n["data"]["href"] for n in graph["nodes"]} >= {"/id/c919"}
     query_link = re.search(r'id="open-query" href="([^"]+)"', page).group(1).replace("&amp;", "&")
@@ -213,7 +206,7 @@ def test_entity_page_shows_names_types_sources_inferences_and_its_query(client: 
 def test_the_graph_view_merges_parallel_facts_and_leaves_out_bookkeeping(client: httpx.Client) -> None:
     page = client.get("/id/mianyang", headers={"Accept": HTML_ACCEPT}).text
     graph = json.loads(
-        re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.S).group(1)
+        re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.DOTALL).group(1)
     )
     hrefs = {n["data"]["href"]: n["data"] for n in graph["nodes"]}
     assert not [h for h in hrefs if h.startswith("/id/link/")], "link records are provenance, not neighbours"
@@ -237,7 +230,7 @@ def test_external_links_are_links_out(client: httpx.Client) -> None:
     pages = [client.get(path, headers={"Accept": HTML_ACCEPT}).text for path in linked]
     outbound = re.compile(
         r'<h2 id="links-h">.*?<a href="https?://[^"]*(wikidata\.org|geonames\.org|dbpedia\.org)/[^"]+" rel="external noopener">',
-        re.S,
+        re.DOTALL,
     )
     assert all(outbound.search(page) for page in pages)
 

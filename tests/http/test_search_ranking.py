@@ -8,18 +8,15 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from pages_site import build_project, serve_project
 
 HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 TIERS = ["exact", "prefix", "word", "all-words", "substring", "fuzzy"]
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    server = serve_project(build_project(tmp_path_factory.mktemp("dist")))
-    with httpx.Client(base_url=server.url, timeout=30) as c:
+def client(site) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=site.url, timeout=30) as c:
         yield c
-    server.stop()
 
 
 def search(client: httpx.Client, q: str, **params: object) -> dict:

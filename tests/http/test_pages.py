@@ -376,3 +376,26 @@ def test_a_rebased_deployments_examples_ask_about_its_own_iris(rebased) -> None:
         assert answer.status_code == 200 and answer.json()["results"]["bindings"], first["name"]
         noscript = html.unescape(c.get("/", params={"example": first["name"]}).text)
         assert f"<{OTHER_BASE}def/>" in noscript
+
+
+def test_the_plain_form_gets_results_as_a_page(client: httpx.Client) -> None:
+    """Without JavaScript the query UI's form posts format=html and gets a readable, linked table."""
+    query = (f"SELECT ?supplier ?product WHERE {{ ?supplier <{CANONICAL_BASE}def/tierOneSupplierFor> ?product }}")
+    page = client.post("/sparql", data={"query": query, "format": "html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert re.search(r'<th scope="col">supplier</th>\s*<th scope="col">product</th>', page.text)
+    assert f'<a href="/{JIUZHOU}" lang="en">Sichuan Jiuzhou Electric Group</a>' in page.text  # named, linked
+    assert '<a href="/id/c919" lang="en">C919</a>' in page.text and "1 row." in page.text
+    edit = re.search(r'<a href="(/\?query=[^"]+)">Edit this query</a>', page.text)
+    assert edit and parse_qs(urlsplit(html.unescape(edit.group(1))).query)["query"] == [query]
+    ask = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }", "format": "html"}).text
+    assert '<th scope="col">answer</th>' in ask and "<td><span>true</span></td>" in ask
+    construct = client.post("/sparql", data={"query": f"CONSTRUCT WHERE {{ <{CANONICAL_BASE}id/c919> a ?t }}",
+                                             "format": "html"}).text
+    assert '<th scope="col">subject</th>' in construct and '<a href="/id/c919" lang="en">C919</a>' in construct
+    everything = client.get("/sparql", params={"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "format": "html"})
+    assert re.search(r"The first 1000 of \d+ rows", everything.text) and everything.text.count("<tr>") == 1001
+    assert client.post("/sparql", data={"query": "SELECT ?s WHERE { ?s ?p }", "format": "html"}).status_code == 400
+    # Negotiation alone never picks the page: a browser opening a query URL gets SPARQL results.
+    assert client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": HTML_ACCEPT}).headers[
+        "content-type"].startswith("application/sparql-results+xml")

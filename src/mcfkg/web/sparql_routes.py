@@ -20,6 +20,7 @@ from mcfkg.vocab import Vocab
 from mcfkg.web.auth import require_write_access
 from mcfkg.web.errors import not_acceptable
 from mcfkg.web.rdf_body import SERIALIZERS
+from mcfkg.web.results_page import results_page, wants_html
 from mcfkg.web.service_description import describe_service, serialize_description
 
 router = APIRouter(tags=["SPARQL 1.1 protocol"])
@@ -42,11 +43,13 @@ def _endpoint(request: Request) -> str:
 
 async def run_query(request: Request, operation: QueryOperation) -> Response:
     """Run a query and answer in the negotiated format (406 before running if nothing fits)."""
+    dataset = QueryDataset(operation.default_graph_uris, operation.named_graph_uris,
+                           _settings(request).union_default_graph, base_iri=_endpoint(request))
+    if wants_html(operation.formats):
+        return await results_page(request, operation.text, dataset)
     formats = result_formats(request.headers.get("accept"), operation.formats)
     if not formats.any:
         raise not_acceptable(formats.refusal)
-    dataset = QueryDataset(operation.default_graph_uris, operation.named_graph_uris,
-                           _settings(request).union_default_graph, base_iri=_endpoint(request))
     outcome = await _store(request).aquery(operation.text, formats, dataset)
     request.state.outcome = f"ok {outcome.kind} {len(outcome.body)} bytes"
     return Response(outcome.body, media_type=outcome.media_type, headers={"Vary": "Accept"})

@@ -93,6 +93,11 @@ def _propose(project: Path, endpoint: str) -> tuple[str, list[dict[str, str]]]:
     return result.output, list(csv.DictReader(review.open(encoding="utf-8")))
 
 
+def _accepting(rows: list[dict[str, str]], qid: str, otherwise: str = "reject") -> list[dict[str, str]]:
+    """The review rows decided: accept the candidate ``qid``, ``otherwise`` every other row."""
+    return [{**row, "decision": "accept" if row["candidate"].endswith(qid) else otherwise} for row in rows]
+
+
 def _decide(review: Path, rows: list[dict[str, str]]) -> None:
     with review.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -158,8 +163,7 @@ def test_accept_records_the_endpoint_each_row_came_from(wikidata: str, project: 
     review = project / "review.csv"
     assert f"mcfkg link accept {review}`" in output  # the hint is the command that works
     assert {r["endpoint"] for r in rows} == {wikidata}
-    for row in rows:
-        row["decision"] = "accept" if row["candidate"].endswith("Q426130") else "reject"
+    rows = _accepting(rows, "Q426130")
     _decide(review, rows)
     links = project / "data" / "links.trig"
     result = _run("link", "accept", str(review), "--links", str(links))
@@ -187,8 +191,7 @@ def test_accept_records_the_endpoint_each_row_came_from(wikidata: str, project: 
 def test_accept_twice_into_a_links_file_outside_the_data_leaves_it_byte_identical(wikidata: str, project: Path) -> None:
     _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
     _, rows = _propose(project, wikidata)
-    for row in rows:
-        row["decision"] = "accept" if row["candidate"].endswith("Q426130") else "reject"
+    rows = _accepting(rows, "Q426130")
     review = project / "review.csv"
     _decide(review, rows)
     copy = project / "copy.trig"  # not in data/, so only the file itself can say what it holds
@@ -264,8 +267,7 @@ def test_accept_cites_the_wikidata_page_only_for_wikidata_itself(tmp_path: Path)
 def test_accept_refuses_a_row_without_a_suggested_predicate(wikidata: str, project: Path) -> None:
     _write_data(project, "mcfid:sichuan owl:sameAs wd:Q19770 . mcfid:china owl:sameAs wd:Q148 .")
     _, rows = _propose(project, wikidata)
-    for row in rows:
-        row["decision"] = "accept" if row["candidate"].endswith("Q990000002") else ""
+    rows = _accepting(rows, "Q990000002", otherwise="")
     review = project / "review.csv"
     _decide(review, rows)
     result = _run("link", "accept", str(review), "--links", str(project / "links.trig"))

@@ -36,19 +36,22 @@ def test_build_and_serve_under_another_base_then_the_default_base(tmp_path: Path
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     built_at = (dist / "mcfkg.nq").stat().st_mtime_ns
 
-    with serving(env=_clean_env(MCFKG_BASE_IRI=OTHER_BASE, MCFKG_DIST_DIR=str(dist))) as url:
-        response = httpx.get(url + "/mcf/id/mianyang", headers=TURTLE, timeout=30)  # where the IRI points
+    with serving(env=_clean_env(MCFKG_BASE_IRI=OTHER_BASE, MCFKG_DIST_DIR=str(dist))) as other:
+        response = httpx.get(other + "/mcf/id/mianyang", headers=TURTLE, timeout=30)  # where the IRI points
         assert response.status_code == 200, response.text
         assert OTHER_BASE + "id/mianyang" in _subjects(response.text)
         assert CANONICAL_BASE not in response.text
-    assert (dist / "mcfkg.nq").stat().st_mtime_ns == built_at  # the build matched the base: served as it was
+        assert (dist / "mcfkg.nq").stat().st_mtime_ns == built_at  # the build matched the base: served as it was
 
-    # The same dist/ served under the default base is rebuilt for it instead of serving IRIs no page answers.
-    with serving(env=_clean_env(MCFKG_DIST_DIR=str(dist))) as url:
-        response = httpx.get(url + "/id/mianyang", headers=TURTLE, timeout=30)
-        assert response.status_code == 200, response.text
-        assert CANONICAL_BASE + "id/mianyang" in _subjects(response.text)
-        assert OTHER_BASE not in response.text
+        # The same dist/ served under the default base is rebuilt for it instead of serving IRIs no page answers
+        with serving(env=_clean_env(MCFKG_DIST_DIR=str(dist))) as url:
+            response = httpx.get(url + "/id/mianyang", headers=TURTLE, timeout=30)
+            assert response.status_code == 200, response.text
+            assert CANONICAL_BASE + "id/mianyang" in _subjects(response.text)
+            assert OTHER_BASE not in response.text
+            # ... while the first server still hands out the build it serves, not the new one.
+            void = httpx.get(other + "/mcf/download/void.ttl", timeout=30).text
+            assert f'void:uriSpace "{OTHER_BASE}id/"' in void and CANONICAL_BASE not in void
 
 
 def test_serve_says_so_when_it_cannot_write_the_build_it_needs(tmp_path: Path) -> None:

@@ -360,6 +360,8 @@ def test_a_rebased_deployment_is_reached_from_the_servers_root(rebased) -> None:
     root = httpx.get(rebased.url + "/", timeout=30)
     assert root.status_code == 308 and root.headers["location"].endswith(f"{OTHER_MOUNT}/")
     assert httpx.get(rebased.url + "/id/mianyang", timeout=30).status_code == 404  # not an IRI of this deployment
+    unknown = httpx.get(rebased.url + OTHER_MOUNT + "/id/nope", timeout=30)
+    assert unknown.status_code == 404 and f"{OTHER_MOUNT}/search" in unknown.text
     to_ui = httpx.get(rebased.url + OTHER_MOUNT + "/sparql", headers={"Accept": HTML_ACCEPT}, timeout=30)
     assert to_ui.status_code == 303 and to_ui.headers["location"] == f"{OTHER_MOUNT}/"
 

@@ -73,7 +73,8 @@ def is_iri_path(path: str) -> bool:
 
 def not_found(request: Request, iri: str) -> Response:
     """404 negotiated like every other (HTML, JSON or text; ``Vary: Accept``), saying where to look instead."""
-    message = f"Nothing is known about <{iri}>. Search for it at /search, or browse /dataset."
+    root = vocab_of(request).mount
+    message = f"Nothing is known about <{iri}>. Search for it at {root}/search, or browse {root}/dataset."
     return routing_error(request, StarletteHTTPException(404, message), iri=iri)
 
 

@@ -259,6 +259,7 @@ EXPECTED: dict[str, object] = {
         ('four military-civilian integration mechanisms explored by Mianyang', "The second listed mechanism, 'military-civilian integration', repeats the umbrella term and overlaps the third ('military-civilian integration and exchange'); recorded as stated."),
         ('four military-civilian integration models developed by Mianyang', "The article announces four models but lists three (inside mis-encoded quotation marks 'ˇ°…ˇ±'); the stated count 4 and the three listed models are both recorded, the fourth is not invented."),
         ('military enterprises', "'the military scientific research institutes and enterprises' is read as military research institutes and military enterprises."),
+        ('military-civilian integration', "'military-civil fusion' is the other usual English rendering of 军民融合, the Chinese name of the policy: standard usage, not taken from the article."),
         ('military-civilian integration', 'Listed by the article as one of the four mechanisms although it is the name of the whole policy; recorded as stated.'),
         ('military-civilian integration project in China Sci-Tech City', "The headline's project is most likely the plan's military-civilian integration high-tech projects; the article does not say so explicitly, so the two are kept apart."),
         ('over 40 technology cooperation', "The article says 'over 40 technology cooperation' without a unit (projects, agreements, partners)."),

@@ -101,3 +101,10 @@ def test_a_bad_limit_is_a_400_in_the_negotiated_format(client: httpx.Client, lim
 def test_a_query_too_long_is_a_400_that_says_the_maximum(client: httpx.Client) -> None:
     response = client.get("/search", params={"q": "x" * 201}, headers={"Accept": "application/json"})
     assert response.status_code == 400 and "at most 200 characters" in response.json()["detail"]
+
+
+def test_the_policys_own_names_find_it(client: httpx.Client) -> None:
+    """Analysts call it "military-civil fusion" (军民融合); the article says "military-civilian integration"."""
+    for q in ("military-civil fusion", "军民融合"):
+        first = search(client, q)["results"][0]
+        assert first["href"] == "/id/military-civilian-integration-mechanism", (q, first)

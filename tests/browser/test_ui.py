@@ -135,3 +135,13 @@ def test_a_malformed_query_shows_the_servers_message(site, page) -> None:
     error.wait_for(timeout=15_000)
     assert refusal.text.strip().splitlines()[0] in error.inner_text()
 
+
+
+def test_a_numbers_only_answer_is_charted_by_its_first_column(site, page) -> None:
+    """?paragraph ?passages: the bars are the passages, one per paragraph, not the paragraph numbers."""
+    page.goto(site.url + "/?example=33-passages-per-paragraph")
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for(timeout=15_000)
+    page.click(".yasr .select_chart")
+    canvas = page.locator(".yasr .chart-plugin canvas")
+    canvas.wait_for(timeout=10_000)
+    assert canvas.get_attribute("aria-label") == "Bar chart of passages by paragraph"

@@ -32,7 +32,10 @@
     if (!numeric.length) return null;
     var others = vars.filter(function (v) { return numeric.indexOf(v) < 0; });
     var texts = others.filter(function (v) { return rows.every(function (r) { return !r[v] || r[v].type === "literal"; }); });
-    return { vars: vars, rows: rows, numeric: numeric, label: texts[0] || others[0] || null };
+    var label = texts[0] || others[0] || null;
+    // All numbers (?paragraph ?passages): the first column is the key the others were counted by.
+    if (!label && numeric.length > 1 && vars[0] === numeric[0]) label = numeric.shift();
+    return { vars: vars, rows: rows, numeric: numeric, label: label };
   };
 
   ChartPlugin.prototype.canHandleResults = function () { return this.columns() !== null; };

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mcfkg.sparql import safety
-from mcfkg.sparql.safety import UnsafeOperation, check_query
+from mcfkg.sparql.safety import UnsafeOperation, check_nesting, check_query
 
 PROVENANCE = ("PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?p WHERE { GRAPH ?g { ?s ?p ?o } "
               "?g prov:wasDerivedFrom ?p }")
@@ -46,3 +46,20 @@ def test_service_next_to_other_tokens_is_still_refused(query: str) -> None:
     check_query.cache_clear()
     with pytest.raises(UnsafeOperation):
         check_query(query)
+
+
+def test_code_only_drops_strings_and_comments_and_keeps_iris() -> None:
+    from mcfkg.sparql.lexical import code_only, declared_prefixes
+
+    text = ('PREFIX ex: <http://example.org/a#b> # PREFIX no: <urn:comment> ((((\n'
+            'CONSTRUCT { ?s ex:p "PREFIX y: <urn:evil> ." } WHERE { ?s ex:q \'\'\'{{{\n\'\'\' }')
+    kept = code_only(text)
+    assert "<http://example.org/a#b>" in kept and "urn:comment" not in kept and "urn:evil" not in kept
+    assert "((((" not in kept and "{{{" not in kept
+    assert declared_prefixes(text) == {"ex": "http://example.org/a#b"}
+
+
+def test_brackets_in_comments_do_not_count_towards_nesting() -> None:
+    check_nesting("ASK { ?s ?p ?o } # " + "(" * 300)
+    with pytest.raises(UnsafeOperation, match="nests brackets"):
+        check_nesting("ASK { " + "{" * 300 + "}" * 300 + " }")

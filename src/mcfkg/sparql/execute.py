@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypedDict
@@ -25,6 +24,7 @@ from mcfkg.sparql.model import (
     ServiceFailed,
 )
 from mcfkg.sparql.negotiation import BOOLEAN, GRAPH, SOLUTIONS, ResultFormats
+from mcfkg.sparql.lexical import declared_prefixes
 from mcfkg.sparql.safety import check_query, check_update
 from mcfkg.sparql.update_dataset import apply_using
 
@@ -166,14 +166,11 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
         raise _evaluation_failed(exc, info.services) from exc
 
 
-_PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*|):\s*<([^<>\s]*)>", re.IGNORECASE)
-
-
 def _graph_body(triples: ox.QueryTriples, text: str, media_type: str, limits: Limits) -> bytes:
     """A CONSTRUCT or DESCRIBE result as a reader expects it, like Jena writes one: each subject's
     triples together, IRIs abbreviated with the query's own PREFIX declarations."""
     ordered = sorted(_capped(triples, limits.max_result_rows), key=lambda t: (str(t.subject), str(t.predicate)))
-    declared = dict(_PREFIX_DECLARATION.findall(text))
+    declared = declared_prefixes(text)
     try:
         return _in_memory(ox.serialize(ordered, format=rdf_format(media_type), prefixes=declared or None))
     except ValueError:  # a declaration the serialiser refuses (a relative IRI): write full IRIs

@@ -28,6 +28,8 @@ from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parse
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
+from mcfkg.sparql.lexical import code_only
+
 
 class UnsafeOperation(ValueError):
     """The request asks for something the policy forbids; the message says what and why."""
@@ -98,16 +100,11 @@ def _mentions(text: str, *words: str) -> set[str]:
 # Deeper than this, a query is refused: Oxigraph's recursive parser overflows its stack at about
 # 3000 nested groups and kills the process. Hand-written queries nest a few levels.
 MAX_NESTING = 256
-_STRING = re.compile("|".join([
-    r"'''.*?(?<!\\)'''", r'""".*?(?<!\\)"""',  # long strings
-    r"'(?:[^'\\\n]|\\.)*'", r'"(?:[^"\\\n]|\\.)*"',  # short strings, with escapes
-]), re.S)
-
 
 def check_nesting(text: str) -> None:
-    """Refuse an operation whose brackets nest deeper than :data:`MAX_NESTING` (outside string literals)."""
+    """Refuse an operation whose brackets nest deeper than :data:`MAX_NESTING` (outside strings and comments)."""
     depth = deepest = 0
-    for char in _STRING.sub("", text):
+    for char in code_only(text):
         if char in "{([":
             depth += 1
             deepest = max(deepest, depth)

@@ -287,6 +287,9 @@ def test_dataset_page_counts_and_offers_every_dump(site, client: httpx.Client) -
         response = client.get(f"/download/{name}")
         assert response.status_code == 200 and response.headers["content-type"].startswith(media)
         assert response.content == (site.settings.dist_dir / name).read_bytes()
+    first = client.get("/download/void.ttl")
+    again = client.get("/download/void.ttl", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""  # a cache revalidates without the body
     assert client.get("/download/..%2Fpyproject.toml").status_code == 404
     assert client.get("/download/shapes.ttl").status_code == 404
     void = client.get("/dataset", headers={"Accept": "text/turtle"})

@@ -108,3 +108,7 @@ def test_the_policys_own_names_find_it(client: httpx.Client) -> None:
     for q in ("military-civil fusion", "军民融合"):
         first = search(client, q)["results"][0]
         assert first["href"] == "/id/military-civilian-integration-mechanism", (q, first)
+
+
+def test_an_empty_limit_field_means_the_default(client: httpx.Client) -> None:
+    assert search(client, "Mianyang", limit="")["limit"] == 20

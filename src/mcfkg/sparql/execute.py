@@ -224,10 +224,10 @@ def dump(store: ox.Store, graph: str | None, media_type: str, limits: Limits,
         raise KeyError(graph)
     if _size(store, node) > limits.max_result_rows:
         what = "quads" if node is None else "triples"
+        advice = "page through it" if node is not None else "read one graph at a time (?graph=<iri>), or page through it"
         raise ResultTooLarge(f"the {'dataset' if node is None else 'graph'} has more than "
                              f"{limits.max_result_rows} {what}, this endpoint's limit for one answer; "
-                             "read one graph at a time (?graph=<iri>), or page through it with a SPARQL "
-                             "CONSTRUCT and LIMIT/OFFSET")
+                             f"{advice} with a SPARQL CONSTRUCT and LIMIT/OFFSET")
     return _in_memory(store.dump(format=fmt, from_graph=node, prefixes=prefixes or None))
 
 

@@ -128,7 +128,12 @@ def _dump(request: Request, name: str) -> Response:
     path = settings_of(request).dist_dir / name
     if not path.is_file():
         return PlainTextResponse(f"{name} has not been built yet: run `mcfkg build`.", status_code=404)
-    return FileResponse(path, media_type=DOWNLOADS[name], filename=name)
+    response = FileResponse(path, media_type=DOWNLOADS[name], filename=name, stat_result=path.stat())
+    etag = response.headers["etag"]
+    wanted = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
+    if etag in wanted or "*" in wanted:
+        return Response(status_code=304, headers={"ETag": etag})  # the client's copy is current
+    return response
 
 
 @router.get("/download/{name}", summary="A dump of the whole dataset in one format")

@@ -70,7 +70,7 @@ class BodyLimit:
 async def _send_error(error: HttpError, send: Send) -> None:
     body = (error.message + "\n").encode()
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-               (b"connection", b"close")]
+               (b"vary", b"Accept"), (b"connection", b"close")]
     await send({"type": "http.response.start", "status": error.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

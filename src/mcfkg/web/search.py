@@ -159,7 +159,10 @@ def _invalid(request: Request, media_type: str, q: str, message: str) -> Respons
 
 
 def _parse_limit(limit: str) -> int | None:
-    """The number of results asked for, or None unless it is a whole number from 1 to MAX_LIMIT."""
+    """The number of results asked for, or None unless it is a whole number from 1 to MAX_LIMIT
+    (an empty field, as an empty form sends it, means the default)."""
+    if not limit.strip():
+        return DEFAULT_LIMIT
     try:
         value = int(limit)
     except ValueError:

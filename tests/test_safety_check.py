@@ -59,6 +59,15 @@ def test_code_only_drops_strings_and_comments_and_keeps_iris() -> None:
     assert declared_prefixes(text) == {"ex": "http://example.org/a#b"}
 
 
+def test_only_updates_with_a_where_are_tried_under_the_time_limit() -> None:
+    from mcfkg.sparql.lexical import matches_patterns
+
+    assert matches_patterns("PREFIX ex: <http://e/> DELETE { ?s ?p ?o } WHERE { ?s ex:gone ?o }")
+    assert matches_patterns("DELETE WHERE { ?s ?p ?o }")
+    assert not matches_patterns('INSERT DATA { <urn:a> <urn:b> "WHERE" } # WHERE in a comment')
+    assert not matches_patterns("CLEAR GRAPH <urn:g> ; DROP SILENT GRAPH <urn:h>")
+
+
 def test_brackets_in_comments_do_not_count_towards_nesting() -> None:
     check_nesting("ASK { ?s ?p ?o } # " + "(" * 300)
     with pytest.raises(UnsafeOperation, match="nests brackets"):

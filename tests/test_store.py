@@ -167,6 +167,8 @@ def test_a_runaway_update_is_stopped_and_changes_nothing(tmp_path, on_disk: bool
 
 def test_an_update_that_fails_in_its_trial_reports_the_parser_message(store) -> None:
     with pytest.raises(QueryError, match="error at 1:"):
-        store.update(f"INSERT DATA {{ <{EX}a> }}")
+        store.update(f"INSERT {{ <{EX}a> <{EX}b> ?o }} WHERE {{ <{EX}a> ?p }}")  # tried first: it has a WHERE
+    with pytest.raises(QueryError, match="error at 1:"):
+        store.update(f"INSERT DATA {{ <{EX}a> }}")  # applied at once: no pattern to evaluate
     store.update(f"INSERT DATA {{ GRAPH <{EX}ok> {{ <{EX}a> <{EX}b> <{EX}c> }} }}")
     assert store.drop(EX + "ok")

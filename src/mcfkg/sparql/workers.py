@@ -17,7 +17,7 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
 - writes (updates, uploads) run in the store process itself, one at a time, in a side
   thread so queries keep flowing; afterwards workers of the updated store are forked and
   handed over *before* the write is acknowledged, so a client reads its own writes;
-- an update (whose WHERE can run as long as any query) is first tried on a copy of the store
+- an update with a WHERE (which can run as long as any query) is first tried on a copy of the store
   in a *trial process* (a fork of an in-memory store; a RocksDB checkpoint, which is hard
   links, of an on-disk one): past the time limit the trial is killed and the update is
   refused with nothing changed; only an update whose trial finished in time is applied.
@@ -46,6 +46,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from mcfkg.sparql import execute
+from mcfkg.sparql.lexical import matches_patterns
 from mcfkg.sparql.model import ERRORS, QueryTimeout
 
 
@@ -218,7 +219,7 @@ class Supervisor:
         if self.writer is not None or self.trial is not None or not self.writes:
             return
         request, job, deadline = self.writes.popleft()
-        if job[0] != "update":
+        if job[0] != "update" or not matches_patterns(job[1]):  # bounded by what it names: no trial
             self._apply(request, job)
         elif time.monotonic() >= deadline:
             self._refuse(request, f"the update waited {self.config.timeout_s:g} s, this endpoint's time limit, "

@@ -112,3 +112,8 @@ def test_the_policys_own_names_find_it(client: httpx.Client) -> None:
 
 def test_an_empty_limit_field_means_the_default(client: httpx.Client) -> None:
     assert search(client, "Mianyang", limit="")["limit"] == 20
+
+
+@pytest.mark.parametrize("q", ["jiu zhou", "Jiu-zhou", "jiuzhou electric"])
+def test_names_are_found_however_they_are_spaced(client: httpx.Client, q: str) -> None:
+    assert search(client, q)["results"][0]["href"] == "/id/sichuan-jiuzhou-electric-group"

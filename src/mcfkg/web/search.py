@@ -71,6 +71,11 @@ def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[\W_]+", text) if w]
 
 
+def _compact(text: str) -> str:
+    """``text`` without spaces and punctuation: names are spelt with and without them."""
+    return "".join(_words(text)) or text
+
+
 def match_tier(query: str, label: str) -> tuple[int, float] | None:
     """(tier, similarity) of ``label`` for ``query``, both normalised; None if it does not match."""
     if label == query:
@@ -84,7 +89,7 @@ def match_tier(query: str, label: str) -> tuple[int, float] | None:
         return 2, fuzz.ratio(query, label)
     if query_words and Counter(query_words) <= Counter(words):  # "military-military" needs the word twice
         return 3, fuzz.ratio(query, label)
-    if query in label:
+    if query in label or _compact(query) in _compact(label):  # "jiu zhou", "Sky-eye": spacing differs
         return 4, fuzz.ratio(query, label)
     # A typo of the whole label, or of as many consecutive words of it as the query has ("Jiuzou").
     score = max(fuzz.ratio(query, span) for span in [label, *(" ".join(span) for span in spans)])

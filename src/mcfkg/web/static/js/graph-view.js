@@ -21,10 +21,11 @@
     maxZoom: 1.6,
     style: [
       { selector: "node", style: { "label": "data(short)", "background-color": "#0b5cad", "color": "#1b1f24",
-          "font-size": 11, "text-wrap": "wrap", "text-max-width": 140, "text-valign": "bottom", "text-margin-y": 4, "width": 18, "height": 18 } },
+          "font-size": crowded ? 18 : 11, "text-wrap": "wrap", "text-max-width": crowded ? 200 : 140, "text-valign": "bottom", "text-margin-y": 4, "width": 18, "height": 18 } },
       { selector: "node[?centre]", style: { "background-color": "#f0a500", "width": 28, "height": 28, "font-weight": "bold" } },
       { selector: "node[?external]", style: { "background-color": "#8c959f", "shape": "round-rectangle" } },
-      { selector: "edge", style: { "label": "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5,
+      // A crowd's picture is fitted small: its names are drawn larger and its edges named on hover only.
+      { selector: "edge", style: { "label": crowded ? "" : "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5,
           "line-color": "#8c959f", "target-arrow-color": "#8c959f", "font-size": 9, "color": "#57606a", "text-rotation": "autorotate" } }
     ],
     // The entity in the middle; a few neighbours on one ring around it. A crowd is split: what
@@ -45,7 +46,7 @@
     var href = event.target.data("href");
     if (href && !event.target.data("centre")) window.location.href = href;
   });
-  cy.on("mouseover", "node", function (event) { container.title = event.target.data("label"); });
-  cy.on("mouseout", "node", function () { container.title = ""; });
+  cy.on("mouseover", "node, edge", function (event) { container.title = event.target.data("label"); });
+  cy.on("mouseout", "node, edge", function () { container.title = ""; });
   window.mcfkgGraph = cy;
 })();

@@ -1,6 +1,6 @@
 """ASGI middleware: the request-body cap, the mount path, HEAD as GET, one Accept header, one log line per request.
 
-Both are plain ASGI (not BaseHTTPMiddleware) so they add no task or copy per request.
+All are plain ASGI (not BaseHTTPMiddleware), so they add no task or copy per request.
 """
 
 from __future__ import annotations

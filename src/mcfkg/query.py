@@ -129,8 +129,7 @@ def render(answer: Answer, fmt: str, shorten: Callable[[Node], str] = str) -> Re
         return Rendered(kind, graph.serialize(format="nt" if fmt == "ntriples" else "turtle", encoding="utf-8"))
     if kind == "ASK":
         answer_text = "true" if result.askAnswer else "false"
-        # CSV/TSV define no boolean form: the server's one-column table
-        table = boolean_table(bool(result.askAnswer), _TABLE_MEDIA_TYPES[fmt]) if fmt in _TABLE_MEDIA_TYPES else None
+        table = boolean_table(bool(result.askAnswer), _TABLE_MEDIA_TYPES.get(fmt, ""))  # CSV/TSV: the server's
         if table is not None:
             return Rendered(kind, table)
         return Rendered(kind, (result.serialize(format="json") or b"") if fmt == "json" else f"{answer_text}\n".encode())

@@ -19,6 +19,7 @@ from rdflib.namespace import RDFS
 from mcfkg.export import load_context
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 from mcfkg.web.prefixes import prefixes
+from mcfkg.web.search import TIERS
 
 OTHER_BASE = "http://example.org/kg/"
 OTHER_MOUNT = "/kg"  # the base IRI's path: where that deployment answers
@@ -265,7 +266,7 @@ def test_search_finds_english_chinese_and_misspelled_names(client: httpx.Client)
     ranked = search(client, "Mianyang")
     assert ranked[0]["href"] == "/id/mianyang" and ranked[0]["match"] == "exact"
     assert [h["match"] for h in ranked] == sorted(
-        (h["match"] for h in ranked), key=["exact", "prefix", "word", "substring", "fuzzy"].index
+        (h["match"] for h in ranked), key=TIERS.index
     )
     assert all(h["href"].startswith("/") for h in search(client, "Mianyang")), "only our own entities"
     html = client.get("/search", params={"q": "Jiuzhou"}, headers={"Accept": HTML_ACCEPT})

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from mcfkg.web.search import TIERS
+
 HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-TIERS = ["exact", "prefix", "word", "all-words", "substring", "fuzzy"]
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,8 @@ from mcfkg.sparql.model import (
     ResultTooLarge,
     ServiceFailed,
 )
-from mcfkg.sparql.negotiation import BOOLEAN, GRAPH, SOLUTIONS, ResultFormats
 from mcfkg.sparql.lexical import declared_prefixes
+from mcfkg.sparql.negotiation import BOOLEAN, GRAPH, SOLUTIONS, ResultFormats
 from mcfkg.sparql.safety import check_query, check_update
 from mcfkg.sparql.update_dataset import apply_using
 
@@ -224,7 +224,7 @@ def dump(store: ox.Store, graph: str | None, media_type: str, limits: Limits,
         raise KeyError(graph)
     if _size(store, node) > limits.max_result_rows:
         what = "quads" if node is None else "triples"
-        advice = "page through it" if node is not None else "read one graph at a time (?graph=<iri>), or page through it"
+        advice = "read one graph at a time (?graph=<iri>), or page through it" if node is None else "page through it"
         raise ResultTooLarge(f"the {'dataset' if node is None else 'graph'} has more than "
                              f"{limits.max_result_rows} {what}, this endpoint's limit for one answer; "
                              f"{advice} with a SPARQL CONSTRUCT and LIMIT/OFFSET")

@@ -101,6 +101,7 @@ def _mentions(text: str, *words: str) -> set[str]:
 # 3000 nested groups and kills the process. Hand-written queries nest a few levels.
 MAX_NESTING = 256
 
+
 def check_nesting(text: str) -> None:
     """Refuse an operation whose brackets nest deeper than :data:`MAX_NESTING` (outside strings and comments)."""
     depth = deepest = 0

@@ -139,11 +139,12 @@ def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | 
         conn.send(reply)
 
 
-def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | None, checkpoint: str | None,
-                job: tuple, limits: execute.Limits) -> None:
-    """Apply ``job`` to this process's own copy of the store and report how that went."""
-    if store is None:
-        store = ox.Store(checkpoint)
+def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | str, job: tuple,
+                limits: execute.Limits) -> None:
+    """Apply ``job`` to this process's own copy of the store (the forked parent's, or a checkpoint
+    directory to open) and report how that went."""
+    if isinstance(store, str):
+        store = ox.Store(store)
     try:
         reply = (True, _run_write(store, job, limits))
     except Exception as exc:
@@ -234,9 +235,8 @@ class Supervisor:
             checkpoint = tempfile.mkdtemp(prefix="mcfkg-trial-")
             shutil.rmtree(checkpoint)  # backup() creates the directory itself
             self.store.backup(checkpoint)
-        inherited = None if self.source.path else self.store
         process = self.context.Process(target=_trial_main, name="mcfkg-update-trial",
-                                       args=(child, inherited, checkpoint, job, self.config.limits), daemon=True)
+                                       args=(child, checkpoint or self.store, job, self.config.limits), daemon=True)
         process.start()
         child.close()
         self.trial = _Trial(request, job, deadline, process, parent, checkpoint)

@@ -198,9 +198,8 @@ class _GraphNode(TypedDict):
     id: str
     label: str
     href: str
-    centre: bool
     external: bool
-    ring: int
+    ring: int  # 3: the entity itself
 
 
 def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[str, object]]]:
@@ -208,29 +207,28 @@ def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[
 
     Stated facts only: the closure (superclasses, inverses, sameAs copies) would bury them; and
     no bookkeeping (labels, the rdf:subject of link records). Facts between the same two nodes
-    share one edge whose label lists them. Neighbours the entity points at form the inner ring
-    (``ring`` 2), those pointing at it only the outer one (``ring`` 1).
+    share one edge whose label lists them. The entity is ``ring`` 3; neighbours it points at
+    form the inner ring (2), those pointing at it only the outer one (1).
     """
     nodes: dict[str, _GraphNode] = {}
     edges: dict[tuple[str, str], list[str]] = {}
 
-    def node(iri: URIRef, ring: int) -> str:
-        link = presenter.link(iri)
+    def node(link: Link, ring: int) -> str:
         data = nodes.setdefault(link.iri, {"id": link.iri, "label": link.text, "href": link.href,
-                                           "centre": ring == 3, "external": link.external, "ring": ring})
+                                           "external": link.external, "ring": ring})
         data["ring"] = max(ring, data["ring"])
         return link.iri
 
-    centre = node(desc.iri, ring=3)
+    centre = node(presenter.link(desc.iri), ring=3)
     for facts, outgoing in ((desc.outgoing, True), (desc.incoming, False)):
         for fact in facts:
             if not isinstance(fact.other, URIRef) or fact.predicate in GRAPH_HIDDEN_PREDICATES or fact.inferred:
                 continue
-            other_link = presenter.link(fact.other)
-            key = (centre, other_link.iri) if outgoing else (other_link.iri, centre)
+            other = presenter.link(fact.other)
+            key = (centre, other.iri) if outgoing else (other.iri, centre)
             if key not in edges and len(edges) >= MAX_GRAPH_EDGES:
                 continue
-            node(fact.other, ring=2 if outgoing else 1)
+            node(other, ring=2 if outgoing else 1)
             labels = edges.setdefault(key, [])
             label = presenter.link(fact.predicate).text
             if label not in labels:

@@ -2,8 +2,9 @@
 
 Ranking, best first: an exact match of a whole label, then a label starting with the query,
 then the query's words as a phrase of a label (all of them, in order: "military-military"),
-then all its words in any order, then the query as any part of a label (how Chinese, written
-without spaces, matches: 发改委 in 国家发改委), then a fuzzy match (rapidfuzz, for typos such
+then all its words in any order, then the query as any part of a label, also with spaces and
+punctuation ignored (how Chinese, written without spaces, matches: 发改委 in 国家发改委; and
+"jiu zhou" finds Jiuzhou), then a fuzzy match (rapidfuzz, for typos such
 as "Mianyng"). Within a tier, named things beat the source's passages, preferred labels beat
 alternative ones, which beat hidden variants; then closer and shorter labels win. Fuzzy hits
 are shown only when nothing matched as written. Each hit shows the label that matched and its

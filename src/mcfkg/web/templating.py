@@ -21,7 +21,7 @@ WEB_DIR = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 
-def query_ui_href(query: str, root: str = "") -> str:
+def query_ui_href(query: str, root: str) -> str:
     """A link that opens the query UI (at ``root``) with ``query`` in the editor (YASGUI reads ``?query=``)."""
     return f"{root}/?" + urlencode({"query": query})
 

@@ -65,6 +65,10 @@ class Settings:
     # More query processes are forked on demand, up to this many, while queries wait for one
     # (so runaway queries cannot block short ones); extras are retired when idle.
     max_query_workers: int = 8
+    # Memory each query, update trial or upload parse may allocate beyond the store it shares;
+    # past it the operation fails with a 503 that names this limit. The total across processes
+    # is bounded by this times (max_query_workers + 2).
+    process_memory_mb: int = 1024
     # Writes are refused unless a token is configured.
     update_token: str | None = None
     # SERVICE endpoints a query may call; empty: none.

@@ -133,7 +133,8 @@ class OxigraphStore(Store):
         config = PoolConfig(
             workers=max(settings.query_workers, 1),
             timeout_s=settings.query_timeout_s,
-            limits=Limits(settings.max_result_rows, frozenset(settings.service_allowlist)),
+            limits=Limits(settings.max_result_rows, frozenset(settings.service_allowlist),
+                          settings.process_memory_mb),
             max_workers=settings.max_query_workers,
         )
         self._engine = Engine(source, config)

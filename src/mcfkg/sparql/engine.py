@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import logging
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.reduction
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcfkg.sparql.model import ERRORS, QueryTimeout, StoreUnavailable
-from mcfkg.sparql.workers import PoolConfig, StoreSource, supervise
+from mcfkg.sparql.workers import MEMORY_LIMIT, NARROW_IT, PoolConfig, StoreSource, supervise
 
 # The dispatcher wakes at least this often, so a deadline is enforced at most this late
 # (a submitting thread never has to wake it; a reply or a new worker wakes it anyway).
@@ -45,6 +46,10 @@ MAX_DEADLINE_LAG_S = 0.25
 # A job queued this long gets a worker of its own (up to max_workers); extras idle this long are retired.
 SPARE_WORKER_AFTER_S = 0.2
 SPARE_WORKER_IDLE_S = 30.0
+# A store process that died is restarted after this long, doubling up to the maximum while it keeps failing.
+RESTART_DELAY_S, MAX_RESTART_DELAY_S = 0.5, 10.0
+
+log = logging.getLogger("mcfkg.store")
 
 
 @dataclass(eq=False)
@@ -62,6 +67,9 @@ class _Queued:
     future: Future
     job: tuple
     deadline: float
+
+
+_NOT_RUNNING = "the store process is not running (it is being restarted); try again in a few seconds"
 
 
 def _fail(future: Future, error: Exception) -> None:
@@ -82,25 +90,12 @@ class Engine:
     """Runs store jobs in the store's processes. Thread-safe; every call returns a Future."""
 
     def __init__(self, source: StoreSource, config: PoolConfig, start_timeout_s: float = 3600) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=supervise, args=(child, source, config), name="mcfkg-store")
-        self._process.start()
-        child.close()
-        if not self._conn.poll(start_timeout_s):
-            self._process.kill()
-            raise StoreUnavailable("the store did not start in time")
-        status, detail = self._conn.recv()
-        if status != "ready":
-            self._process.join()
-            raise StoreUnavailable(f"the store could not be loaded: {detail}")
+        self._source, self._config, self._start_timeout_s = source, config, start_timeout_s
         self._timeout_s = config.timeout_s
         self._base_size, self._max_size = config.workers, config.most_workers
         self._size = config.workers  # current-generation workers the store process keeps
         self._lock = threading.Lock()  # guards the state below
         self._send_lock = threading.Lock()  # sends to the store process (taken after _lock, never before)
-        self._epoll = select.epoll()
-        self._epoll.register(self._conn.fileno(), select.EPOLLIN)
         self._workers: dict[int, _Worker] = {}  # by file descriptor: idle and busy
         self._idle: list[_Worker] = []
         self._queue: deque[_Queued] = deque()
@@ -108,10 +103,37 @@ class Engine:
         self._dying: dict[int, tuple[Future | None, Exception | None]] = {}  # pid -> what to tell its client
         self._generation = 0
         self._ids = itertools.count()
-        self._closed = False  # no more jobs are accepted
+        self._closed = False  # no more jobs are accepted (the store process is down or restarting)
         self._stopping = False  # close() was called
+        self._start_store()
         threading.Thread(target=self._dispatch, name="mcfkg-store-replies", daemon=True).start()
         atexit.register(self.close)
+
+    def _start_store(self) -> None:
+        """Start the store process and wait until its store is loaded; StoreUnavailable if it is not."""
+        context = multiprocessing.get_context("spawn")
+        conn, child = context.Pipe()
+        process = context.Process(target=supervise, args=(child, self._source, self._config), name="mcfkg-store")
+        process.start()
+        child.close()
+        if not conn.poll(self._start_timeout_s):
+            process.kill()
+            raise StoreUnavailable("the store did not start in time")
+        status, detail = conn.recv()
+        if status != "ready":
+            process.join()
+            raise StoreUnavailable(f"the store could not be loaded: {detail}")
+        if not detail["network_isolated"] and not self._config.limits.service_allowlist:
+            log.warning("the store's processes could not be moved into a network namespace of their own "
+                        "(no root, no unprivileged user namespaces): SERVICE and LOAD are refused by the "
+                        "query check alone")
+        epoll = select.epoll()
+        epoll.register(conn.fileno(), select.EPOLLIN)
+        epoll.register(process.sentinel, select.EPOLLIN)  # readable once the process has ended
+        with self._lock:
+            self._conn, self._process, self._epoll = conn, process, epoll
+            self._generation, self._size = 0, self._base_size
+            self._closed = self._stopping
 
     # -- callers' side ------------------------------------------------------------------
 
@@ -121,7 +143,7 @@ class Engine:
         deadline = time.monotonic() + self._timeout_s
         with self._lock:
             if self._closed:
-                raise StoreUnavailable("the store process is not running")
+                raise StoreUnavailable(_NOT_RUNNING)
             if kind == "write":
                 request = next(self._ids)
                 self._writes[request] = future
@@ -140,7 +162,7 @@ class Engine:
         except OSError as exc:
             with self._lock:
                 self._writes.pop(request, None)
-            raise StoreUnavailable("the store process is not running") from exc
+            raise StoreUnavailable(_NOT_RUNNING) from exc
         return future
 
     def call(self, kind: str, job: tuple) -> Any:
@@ -247,27 +269,55 @@ class Engine:
     # -- the dispatcher thread ----------------------------------------------------------------
 
     def _dispatch(self) -> None:
-        """The dispatcher thread: runs until the store process is gone, then fails whatever waits
-        (also if this thread itself fails: callers get StoreUnavailable instead of hanging)."""
-        control = self._conn.fileno()
-        try:
-            while True:
-                now = time.monotonic()
-                with self._lock:
-                    deadlines = [w.deadline for w in self._workers.values() if w.future is not None]
-                    if self._queue:  # FIFO: the head expires first and is the first to need a spare worker
-                        head = self._queue[0].deadline
-                        spare_at = head - self._timeout_s + SPARE_WORKER_AFTER_S
-                        deadlines += [head] + ([spare_at] if spare_at > now else [])
-                timeout = min([MAX_DEADLINE_LAG_S, *(d - now for d in deadlines)])
-                for fd, _ in self._epoll.poll(max(timeout, 0)):
-                    if fd != control:
-                        self._on_reply(fd)
-                    elif not self._on_store_message():
-                        return
-                self._expire()
-        finally:
-            self._shut()
+        """The dispatcher thread: serves the store process until it is gone, fails whatever waits
+        (also if this thread itself fails: callers get StoreUnavailable instead of hanging), and
+        restarts the store process unless the engine is closing."""
+        delay = RESTART_DELAY_S
+        while True:
+            try:
+                self._serve()
+            except Exception:
+                log.exception("the store dispatcher failed")
+            finally:
+                self._shut()
+            while not self._stopping:
+                log.error("the store process stopped (exit code %s); restarting it in %g s",
+                          self._process.exitcode, delay)
+                time.sleep(delay)
+                try:
+                    self._start_store()
+                    break
+                except Exception as exc:  # a store that cannot be reopened: keep trying, every 10 s at most
+                    log.error("the store process could not be restarted: %s", exc)
+                    delay = min(delay * 2, MAX_RESTART_DELAY_S)
+            if self._stopping:
+                if self._process.is_alive():  # close() came while the new store process started
+                    self._process.kill()
+                    self._process.join()
+                return
+            delay = RESTART_DELAY_S
+            log.info("the store process is running again")
+
+    def _serve(self) -> None:
+        """Dispatch replies and enforce deadlines until the store process ends."""
+        control, ended = self._conn.fileno(), self._process.sentinel
+        while True:
+            now = time.monotonic()
+            with self._lock:
+                deadlines = [w.deadline for w in self._workers.values() if w.future is not None]
+                if self._queue:  # FIFO: the head expires first and is the first to need a spare worker
+                    head = self._queue[0].deadline
+                    spare_at = head - self._timeout_s + SPARE_WORKER_AFTER_S
+                    deadlines += [head] + ([spare_at] if spare_at > now else [])
+            timeout = min([MAX_DEADLINE_LAG_S, *(d - now for d in deadlines)])
+            for fd, _ in self._epoll.poll(max(timeout, 0)):
+                if fd == ended:
+                    return
+                if fd != control:
+                    self._on_reply(fd)
+                elif not self._on_store_message():
+                    return
+            self._expire()
 
     def _on_reply(self, fd: int) -> None:
         worker = self._workers.get(fd)
@@ -283,7 +333,7 @@ class Engine:
                 if worker in self._idle:
                     self._idle.remove(worker)
                 self._retire(worker, future, StoreUnavailable(
-                    "the query process died; the query may need more memory than the server has"))
+                    f"the query process died: it needed more memory than {MEMORY_LIMIT}, or crashed; {NARROW_IT}"))
                 return
             job = self._next_job(worker)
         if job is not None:
@@ -342,7 +392,10 @@ class Engine:
                 "process and was not run: the server is busy with other queries; try again later"))
 
     def _shut(self) -> None:
-        """The store process is gone: fail everything still waiting."""
+        """The store process is gone: fail everything still waiting (its workers die with it)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
         with self._lock:
             self._closed = True
             waiting = [w.future for w in self._workers.values() if w.future is not None]
@@ -353,6 +406,7 @@ class Engine:
             for pending in (self._workers, self._idle, self._queue, self._writes, self._dying):
                 pending.clear()
             self._epoll.close()
+            self._conn.close()
         for future in waiting:
             if not future.done():
                 _fail(future, StoreUnavailable("the store process stopped"))

@@ -35,6 +35,7 @@ class Limits:
 
     max_result_rows: int
     service_allowlist: frozenset[str] = frozenset()
+    process_memory_mb: int = 0  # what a query, trial or parse process may allocate beyond its store; 0: no limit
 
 
 def graph_node(iri: str | None) -> ox.NamedNode | ox.DefaultGraph:

@@ -8,12 +8,19 @@ Policy (secure by default):
   them to graphs already in the store and never dereferences them, so ``FROM <file:...>`` or
   ``FROM <http://...>`` reads nothing from disk or network (an unknown graph is simply empty).
 
-Detection parses the operation with rdflib's SPARQL parser and walks the algebra, so
-keywords hidden in ``\\u`` escapes, sub-queries or ``EXISTS`` filters are found. The parse is
-skipped only when the keyword cannot occur at all: after expanding ``\\u`` escapes (as the
-SPARQL grammar does before tokenising) the text does not contain it even as a substring
-(for ``from``: outside prefixed names). Verdicts are cached by query text: they depend on
-nothing else but the allow-list, fixed when the store starts.
+This module reads the text with rdflib's parser, not the engine's, so it cannot be the
+guarantee: the store's processes run without network (``sandbox.isolate_network``) unless
+an operator allow-lists SERVICE endpoints. What this check adds is a clear 400 that says why,
+and, with an allow-list, a conservative reading: the two lexical conventions in use disagree
+on ``\\u`` escapes (SPARQL 1.1 expands them before tokenising, as rdflib does; Oxigraph
+reads them inside strings and IRIs only), so an operation that mentions the keyword under
+either convention must parse under *both*, and neither reading may call a SERVICE outside
+the allow-list. A reading that does not parse makes the operation refused, not waved through.
+
+The parse is skipped only when the keyword cannot occur at all: neither the text nor its
+escape-expanded form contains it, case-folded, even as a substring (for ``from``: outside
+prefixed names). Verdicts are cached by query text: they depend on nothing else but the
+allow-list, fixed when the store starts.
 """
 
 from __future__ import annotations
@@ -21,10 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
-from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
+from rdflib.plugins.sparql.parser import Query, UpdateUnit, expandUnicodeEscapes
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
@@ -84,17 +91,32 @@ _LOCAL_NAME_FROM = re.compile(r":[\w-]*from")
 
 
 def _mentions(text: str, *words: str) -> set[str]:
-    """The keywords among ``words`` that may occur in ``text`` (after expanding ``\\u`` escapes).
+    """The keywords among ``words`` that may occur in ``text``, read with or without expanding ``\\u`` escapes.
 
-    A plain substring test: a keyword glued to other tokens (``1SERVICE``) is still found.
-    Only for ``from``, which decides semantics and not safety, the ``wasDerivedFrom`` of our
-    provenance model is discounted, so provenance queries need no rdflib parse (~4 ms each).
+    A plain, case-folded substring test: a keyword glued to other tokens (``1SERVICE``) or
+    spelled with a letter that folds to ASCII is still found. Only for ``from``, which decides
+    semantics and not safety, the ``wasDerivedFrom`` of our provenance model is discounted, so
+    provenance queries need no rdflib parse (~4 ms each).
     """
-    lowered = expandUnicodeEscapes(text).lower()
-    found = {word for word in words if word in lowered}
-    if "from" in found and "from" not in _LOCAL_NAME_FROM.sub("", lowered):
+    folded = text.casefold() + " " + expandUnicodeEscapes(text).casefold()
+    found = {word for word in words if word in folded}
+    if "from" in found and "from" not in _LOCAL_NAME_FROM.sub("", folded):
         found.discard("from")
     return found
+
+
+def _readings(text: str, grammar: Any) -> tuple[list[Any], list[Exception]]:
+    """``text`` parsed by ``grammar`` as written and with ``\\u`` escapes expanded first (once if
+    they agree): the readings that parse, and the errors of those that do not."""
+    expanded = expandUnicodeEscapes(text)
+    parsed: list[Any] = []
+    errors: list[Exception] = []
+    for each in [text] if expanded == text else [text, expanded]:
+        try:
+            parsed.append(grammar.parse_string(each, parse_all=True))
+        except Exception as exc:  # pyparsing and rdflib raise several exception types for bad syntax
+            errors.append(exc)
+    return parsed, errors
 
 
 # Deeper than this, a query is refused: Oxigraph's recursive parser overflows its stack at about
@@ -126,14 +148,18 @@ def check_query(text: str, allowlist: frozenset[str] = frozenset()) -> QueryInfo
     present = _mentions(text, "service", "from")
     if not present:
         return QueryInfo(has_dataset_clause=False)
+    readings, errors = _readings(text, Query)
+    if errors and "service" in present:
+        raise UnsafeOperation(f"the query mentions SERVICE and could not be checked: {errors[0]}")
     try:
-        query = translateQuery(parseQuery(text))
-    except Exception as exc:  # rdflib raises several exception types for bad syntax
+        queries = [translateQuery(reading) for reading in readings]
+    except Exception as exc:  # the algebra translation refuses some parseable texts (e.g. scoping errors)
         if "service" in present:
             raise UnsafeOperation(f"the query mentions SERVICE and could not be checked: {exc}") from exc
         return QueryInfo(has_dataset_clause=False)
-    services = _check_services(query.algebra, allowlist)
-    return QueryInfo(has_dataset_clause=bool(query.algebra.get("datasetClause")), services=services)
+    services = tuple(dict.fromkeys(s for query in queries for s in _check_services(query.algebra, allowlist)))
+    return QueryInfo(has_dataset_clause=any(query.algebra.get("datasetClause") for query in queries),
+                     services=services)
 
 
 @lru_cache(maxsize=128)
@@ -143,14 +169,18 @@ def check_update(text: str, allowlist: frozenset[str] = frozenset()) -> None:
     present = _mentions(text, "service", "load")
     if not present:
         return
+    readings, errors = _readings(text, UpdateUnit)
     try:
-        update = translateUpdate(parseUpdate(text))
+        if errors:
+            raise errors[0]
+        updates = [translateUpdate(reading[0]) for reading in readings]
     except Exception as exc:
         raise UnsafeOperation(f"the update mentions {' or '.join(sorted(p.upper() for p in present))} "
                               f"and could not be checked: {exc}") from exc
-    for operation in update.algebra:
-        if operation.name == "Load":
-            raise UnsafeOperation(
-                f"LOAD <{operation.get('iri')}> is refused: the server never fetches data from the network "
-                "or disk; upload it with the graph store protocol (PUT/POST /rdf-graph-store) instead")
-    _check_services(update.algebra, allowlist)
+    for update in updates:
+        for operation in update.algebra:
+            if operation.name == "Load":
+                raise UnsafeOperation(
+                    f"LOAD <{operation.get('iri')}> is refused: the server never fetches data from the network "
+                    "or disk; upload it with the graph store protocol (PUT/POST /rdf-graph-store) instead")
+        _check_services(update.algebra, allowlist)

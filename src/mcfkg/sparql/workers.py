@@ -8,8 +8,8 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
   many as the web process asks for (``("size", n)``: between ``workers`` and
   ``max_workers``; it grows the pool while runaway queries hold workers, and shrinks it
   when extras sit idle). An in-memory store is shared copy-on-write, so a fork is instant;
-  an on-disk store is opened read-only by each worker (spawned: RocksDB's threads make
-  forking it unsafe). Each worker's end of its pipe is handed to the web process
+  an on-disk store is opened read-only by each worker (started by a fork server: RocksDB's
+  threads make forking the store process unsafe). Each worker's end of its pipe is handed to the web process
   (``send_handle``), which sends reads straight to the workers: one hop per query, not two
   (see ``mcfkg.sparql.engine``, which also enforces the deadlines);
 - past a deadline the web process asks for the worker to be killed: SIGKILL frees its CPU
@@ -22,6 +22,10 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
   links, of an on-disk one): past the time limit the trial is killed and the update is
   refused with nothing changed; only an update whose trial finished in time is applied.
   The time counts from the update's arrival, so a queue of writes cannot wait forever.
+
+Every process started here dies with the store process and may allocate only so much memory
+(``sandbox``); without a SERVICE allow-list none of them has a network (the store process leaves
+the host's network before it loads the store).
 
 Messages from the web process: ``("write", request, job)``, ``("size", n)``, ``("kill", pid)``, ``("close",)``.
 To it: ``("worker", pid, generation)`` followed by the pipe's descriptor, ``("killed", pid)``
@@ -45,9 +49,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mcfkg.sparql import execute
+from mcfkg.sparql import execute, sandbox
 from mcfkg.sparql.lexical import matches_patterns
 from mcfkg.sparql.model import ERRORS, QueryTimeout
+
+
+MEMORY_LIMIT = "this endpoint lets one query, update or upload use (the process_memory_mb setting)"
+NARROW_IT = "narrow it (LIMIT, more specific patterns, a smaller upload) and try again"
 
 
 @dataclass(frozen=True)
@@ -118,13 +126,22 @@ def _run_write(store: ox.Store, job: tuple, limits: execute.Limits) -> Any:
 
 
 def _failure(exc: BaseException) -> tuple[bool, tuple[str, str]]:
+    if isinstance(exc, MemoryError):
+        return False, ("StoreUnavailable", f"the operation needed more memory than {MEMORY_LIMIT}; {NARROW_IT}")
     name = type(exc).__name__ if type(exc).__name__ in ERRORS else "QueryError"
     return False, (name, str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
+
+
+def _confine(limits: execute.Limits) -> None:
+    """What every process the store process starts does first: die with it, and stay within its memory."""
+    sandbox.die_with_parent()
+    sandbox.limit_memory(limits.process_memory_mb * 2**20)
 
 
 def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | str,
                  limits: execute.Limits) -> None:
     """Serve reads from ``store``: the forked parent's store, or the path of an on-disk one to open read-only."""
+    _confine(limits)
     if isinstance(store, str):
         store = ox.Store.read_only(store)
     while True:
@@ -143,6 +160,7 @@ def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | s
                 limits: execute.Limits) -> None:
     """Apply ``job`` to this process's own copy of the store (the forked parent's, or a checkpoint
     directory to open) and report how that went."""
+    _confine(limits)
     if isinstance(store, str):
         store = ox.Store(store)
     try:
@@ -164,6 +182,15 @@ class _Trial:
     checkpoint: str | None
 
 
+def _fork_server() -> multiprocessing.context.ForkServerContext:
+    """Where the processes of an on-disk store come from: RocksDB's threads make forking the store
+    process unsafe, and spawning a fresh interpreter costs about a second per worker, so a fork
+    server that has imported this module (and holds no store) forks them in milliseconds."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
 @dataclass(eq=False)
 class Supervisor:
     """The loop of the store process: forks and kills workers, runs writes one at a time."""
@@ -182,8 +209,8 @@ class Supervisor:
     def __post_init__(self) -> None:
         self.size = self.config.workers
         self.write_done, self._write_signal = multiprocessing.Pipe(duplex=False)
-        self.context: multiprocessing.context.SpawnContext | multiprocessing.context.ForkContext = (
-            multiprocessing.get_context("spawn") if self.source.path else multiprocessing.get_context("fork"))
+        self.context: multiprocessing.context.ForkServerContext | multiprocessing.context.ForkContext = (
+            _fork_server() if self.source.path else multiprocessing.get_context("fork"))
 
     def _spawn(self) -> None:
         parent, child = self.context.Pipe()
@@ -249,8 +276,8 @@ class Supervisor:
             try:
                 reply = trial.conn.recv()
             except (EOFError, OSError):
-                reply = (False, ("StoreUnavailable", "the update's trial process died; "
-                                                     "the update may need more memory than the server has"))
+                reply = (False, ("StoreUnavailable", f"the update's trial process died: it needed more memory "
+                                                     f"than {MEMORY_LIMIT}, or crashed; {NARROW_IT}"))
         trial.process.kill()
         trial.process.join()
         trial.conn.close()
@@ -329,14 +356,19 @@ class Supervisor:
 
 
 def supervise(web: multiprocessing.connection.Connection, source: StoreSource, config: PoolConfig) -> None:
-    """The store process's main function: load the store, report, then serve until closed."""
+    """The store process's main function: load the store, report, then serve until closed.
+
+    Without a SERVICE allow-list the process first leaves the host's network (with every process
+    it will start), so nothing it runs can open a connection, whatever the operation's text.
+    """
+    isolated = not config.limits.service_allowlist and sandbox.isolate_network()
     try:
         store = open_store(source)
     except Exception as exc:
         web.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     supervisor = Supervisor(web, store, source, config)
-    web.send(("ready", None))
+    web.send(("ready", {"network_isolated": isolated}))
     try:
         supervisor.run()
     finally:

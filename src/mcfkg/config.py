@@ -65,6 +65,10 @@ class Settings:
     # More query processes are forked on demand, up to this many, while queries wait for one
     # (so runaway queries cannot block short ones); extras are retired when idle.
     max_query_workers: int = 8
+    # Of those, at most this many may hold queries running longer than long_query_s; a long query
+    # past that share is stopped (503), so the rest of the pool always answers short queries.
+    max_long_queries: int = 6
+    long_query_s: float = 0.5
     # Memory each query, update trial or upload parse may allocate beyond the store it shares;
     # past it the operation fails with a 503 that names this limit. The total across processes
     # is bounded by this times (max_query_workers + 2).

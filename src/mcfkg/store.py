@@ -136,6 +136,8 @@ class OxigraphStore(Store):
             limits=Limits(settings.max_result_rows, frozenset(settings.service_allowlist),
                           settings.process_memory_mb),
             max_workers=settings.max_query_workers,
+            max_long_queries=settings.max_long_queries,
+            long_query_s=settings.long_query_s,
         )
         self._engine = Engine(source, config)
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcfkg.sparql.model import ERRORS, QueryTimeout, StoreUnavailable
-from mcfkg.sparql.workers import MEMORY_LIMIT, NARROW_IT, PoolConfig, StoreSource, supervise
+from mcfkg.sparql.workers import PoolConfig, StoreSource, out_of_memory, supervise
 
 # The dispatcher wakes at least this often, so a deadline is enforced at most this late
 # (a submitting thread never has to wake it; a reply or a new worker wakes it anyway).
@@ -59,6 +59,7 @@ class _Worker:
     generation: int
     future: Future | None = None  # None: idle
     deadline: float = 0.0
+    started: float = 0.0  # when its current job was handed to it
     idle_since: float = 0.0
 
 
@@ -198,7 +199,7 @@ class Engine:
         return None
 
     def _start(self, worker: _Worker, future: Future, deadline: float) -> None:
-        worker.future, worker.deadline = future, deadline
+        worker.future, worker.deadline, worker.started = future, deadline, time.monotonic()
 
     def _grow(self, now: float) -> None:
         """Ask for more workers while jobs queued for ``SPARE_WORKER_AFTER_S`` outnumber those on their way."""
@@ -333,7 +334,7 @@ class Engine:
                 if worker in self._idle:
                     self._idle.remove(worker)
                 self._retire(worker, future, StoreUnavailable(
-                    f"the query process died: it needed more memory than {MEMORY_LIMIT}, or crashed; {NARROW_IT}"))
+                    out_of_memory("the query process died", self._config.limits)))
                 return
             job = self._next_job(worker)
         if job is not None:
@@ -382,6 +383,7 @@ class Engine:
                 self._retire(worker, future, QueryTimeout(
                     f"the query was stopped after {self._timeout_s:g} s, this endpoint's time limit; "
                     "narrow it (LIMIT, more specific patterns) and try again"))
+            self._stop_long_queries_past_their_share(now)
             while self._queue and self._queue[0].deadline <= now:
                 late.append(self._queue.popleft().future)
             self._grow(now)
@@ -390,6 +392,25 @@ class Engine:
             _fail(future, QueryTimeout(
                 f"the query waited {self._timeout_s:g} s, this endpoint's time limit, for a free query "
                 "process and was not run: the server is busy with other queries; try again later"))
+
+    def _stop_long_queries_past_their_share(self, now: float) -> None:
+        """Stop the youngest long-running queries beyond ``max_long_queries`` (called with _lock held).
+
+        Runaway queries would otherwise occupy every worker the pool may grow to, and a short
+        query would wait for their time limit: long ones get a share, the rest stay for short ones.
+        """
+        share, long_after = self._config.max_long_queries, self._config.long_query_s
+        if share <= 0:
+            return
+        running = sorted((w for w in self._workers.values() if w.future is not None and now - w.started >= long_after),
+                         key=lambda w: w.started)
+        for worker in running[share:]:
+            future, worker.future = worker.future, None
+            self._retire(worker, future, QueryTimeout(
+                f"the query was stopped after {now - worker.started:.1f} s: this endpoint already runs "
+                f"{share} queries longer than {long_after:g} s, its share for long queries, and keeps its "
+                "other query processes for short ones; try again later, or narrow it (LIMIT, more "
+                "specific patterns)"))
 
     def _shut(self) -> None:
         """The store process is gone: fail everything still waiting (its workers die with it)."""

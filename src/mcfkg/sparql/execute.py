@@ -7,11 +7,10 @@ so only bytes cross the process boundary.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import IO, TypedDict, cast
 
 import pyoxigraph as ox
 
@@ -93,29 +92,70 @@ def _too_large(limit: int, what: str) -> str:
 
 
 # Per results format: a byte string every row boundary writes, and what to add to its count.
-# Literals may contain the marker too (except in XML and TSV, which escape it), so the count
-# is an upper bound on the rows: exact enough to skip re-parsing all but the largest answers.
+# Literals may contain the marker too, except in XML and TSV, which escape it: there the count
+# is exact, elsewhere an upper bound on the rows.
 _ROW_MARKERS: dict[ox.QueryResultsFormat, tuple[bytes, int]] = {
     ox.QueryResultsFormat.JSON: (b"},{", 1),  # between two binding objects
     ox.QueryResultsFormat.XML: (b"<result>", 0),
     ox.QueryResultsFormat.CSV: (b"\r\n", -1),  # the header line ends with one too
     ox.QueryResultsFormat.TSV: (b"\n", -1),
 }
+_EXACT_MARKERS = {ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV}
 
 
-def _row_bound(body: bytes, results_format: ox.QueryResultsFormat) -> int:
-    """At least the number of rows in a serialised SELECT answer, found without parsing it."""
-    marker, extra = _ROW_MARKERS[results_format]
-    return body.count(marker) + extra
+class _OverCap(Exception):
+    """Raised into pyoxigraph's serialiser to stop it: the answer has more rows than the cap."""
 
 
-def _row_count(body: bytes, results_format: ox.QueryResultsFormat) -> int:
-    """The exact number of rows, by parsing (pyoxigraph refuses to read CSV: it is lossy)."""
-    if results_format == ox.QueryResultsFormat.CSV:
-        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
-    solutions = ox.parse_query_results(body, format=results_format)
-    assert isinstance(solutions, ox.QuerySolutions), "a SELECT answer parses back as solutions"
-    return sum(1 for _ in solutions)
+class _CappedBody:
+    """A file-like sink for a SELECT answer that counts rows as pyoxigraph writes them and stops it
+    past ``cap``: the answer is never materialised beyond the cap, however many rows the query has."""
+
+    def __init__(self, results_format: ox.QueryResultsFormat, cap: int | None) -> None:
+        self._marker, self._rows = _ROW_MARKERS[results_format]
+        self._cap = cap
+        self._parts: list[bytes] = []
+        self._tail = b""  # the end of the last chunk: a marker may straddle two writes
+
+    def write(self, chunk: bytes) -> int:
+        self._parts.append(chunk)
+        seen = self._tail + chunk
+        self._rows += seen.count(self._marker)  # the tail is shorter than a marker: no double counts
+        self._tail = seen[-(len(self._marker) - 1):]
+        if self._cap is not None and self._rows > self._cap:
+            raise _OverCap
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def body(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def _solutions_body(solutions: ox.QuerySolutions, run_again: Callable[[], ox.QuerySolutions],
+                    results_format: ox.QueryResultsFormat, cap: int) -> bytes:
+    """A SELECT answer serialised while it streams, refused (ResultTooLarge) past ``cap`` rows.
+
+    Where the row count is only an upper bound (JSON, CSV) and passes the cap, the query runs again
+    as TSV to count exactly, and a third time, uncapped, if it is within the cap after all: rare
+    (literals holding the marker), and each run is itself bounded by the cap and the time limit.
+    """
+    def serialise(answer: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int | None) -> bytes:
+        sink = _CappedBody(fmt, limit)
+        answer.serialize(cast(IO[bytes], sink), format=fmt)
+        return sink.body()
+
+    try:
+        return serialise(solutions, results_format, cap)
+    except _OverCap:
+        if results_format in _EXACT_MARKERS:
+            raise ResultTooLarge(_too_large(cap, "rows")) from None
+    try:
+        serialise(run_again(), ox.QueryResultsFormat.TSV, cap)
+    except _OverCap:
+        raise ResultTooLarge(_too_large(cap, "rows")) from None
+    return serialise(run_again(), results_format, None)
 
 
 # CSV and TSV results define no boolean form. We write Jena's (Fuseki's): a one-column table
@@ -142,9 +182,13 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
               limits: Limits) -> QueryOutcome:
     """Check, run and serialise one query. Raises QueryError, UnsafeOperation, NotAcceptable, ResultTooLarge."""
     info = check_query(text, limits.service_allowlist)
+    options = _dataset_options(info.has_dataset_clause, dataset)
+
+    def run() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        return store.query(text, base_iri=dataset.base_iri, **options)
+
     try:
-        options = _dataset_options(info.has_dataset_clause, dataset)
-        result = store.query(text, base_iri=dataset.base_iri, **options)
+        result = run()
     except (SyntaxError, ValueError) as exc:
         raise QueryError(str(exc)) from exc
     except OSError as exc:
@@ -155,11 +199,8 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
             return QueryOutcome(_boolean(result, media_type), media_type, BOOLEAN)
         if isinstance(result, ox.QuerySolutions):
             media_type = formats.for_kind(SOLUTIONS)
-            results_format = _results_format(media_type)
-            body = _in_memory(result.serialize(format=results_format))
-            cap = limits.max_result_rows
-            if _row_bound(body, results_format) > cap and _row_count(body, results_format) > cap:
-                raise ResultTooLarge(_too_large(cap, "rows"))
+            body = _solutions_body(result, cast(Callable[[], ox.QuerySolutions], run),
+                                   _results_format(media_type), limits.max_result_rows)
             return QueryOutcome(body, media_type, SOLUTIONS)
         media_type = formats.for_kind(GRAPH)
         return QueryOutcome(_graph_body(result, text, media_type, limits), media_type, GRAPH)
@@ -179,10 +220,17 @@ def _graph_body(triples: ox.QueryTriples, text: str, media_type: str, limits: Li
 
 
 def _evaluation_failed(exc: OSError, services: tuple[str, ...]) -> Exception:
-    """pyoxigraph's evaluation error as ours: a failing SERVICE call is the remote endpoint's fault."""
+    """pyoxigraph's evaluation error as ours: a failing SERVICE call is the remote endpoint's fault.
+
+    The remote endpoint's words stay out of the answer (they could be an internal service's
+    body); the operator's log has them.
+    """
     if services:
         endpoints = ", ".join(f"<{service}>" for service in services)
-        return ServiceFailed(f"the SERVICE call to {endpoints} failed: {exc}")
+        logging.getLogger("mcfkg.store").warning("SERVICE call to %s failed: %s", endpoints, exc)
+        return ServiceFailed(f"the SERVICE call to {endpoints} failed: the endpoint could not be reached or "
+                             "did not answer with SPARQL results (its answer is not shown); try again later, "
+                             "or ask the operator of this endpoint")
     return QueryError(str(exc))
 
 

@@ -150,12 +150,14 @@ def check_query(text: str, allowlist: frozenset[str] = frozenset()) -> QueryInfo
         return QueryInfo(has_dataset_clause=False)
     readings, errors = _readings(text, Query)
     if errors and "service" in present:
-        raise UnsafeOperation(f"the query mentions SERVICE and could not be checked: {errors[0]}")
+        raise UnsafeOperation(f"SERVICE is refused: the query mentions it in a form this endpoint cannot "
+                              f"check ({errors[0]}); write it plainly, without \\u escapes")
     try:
         queries = [translateQuery(reading) for reading in readings]
     except Exception as exc:  # the algebra translation refuses some parseable texts (e.g. scoping errors)
         if "service" in present:
-            raise UnsafeOperation(f"the query mentions SERVICE and could not be checked: {exc}") from exc
+            raise UnsafeOperation(f"SERVICE is refused: the query mentions it in a form this endpoint cannot "
+                                  f"check ({exc})") from exc
         return QueryInfo(has_dataset_clause=False)
     services = tuple(dict.fromkeys(s for query in queries for s in _check_services(query.algebra, allowlist)))
     return QueryInfo(has_dataset_clause=any(query.algebra.get("datasetClause") for query in queries),
@@ -175,8 +177,9 @@ def check_update(text: str, allowlist: frozenset[str] = frozenset()) -> None:
             raise errors[0]
         updates = [translateUpdate(reading[0]) for reading in readings]
     except Exception as exc:
-        raise UnsafeOperation(f"the update mentions {' or '.join(sorted(p.upper() for p in present))} "
-                              f"and could not be checked: {exc}") from exc
+        keywords = " or ".join(sorted(p.upper() for p in present))
+        raise UnsafeOperation(f"the update is refused: it mentions {keywords} in a form this endpoint cannot "
+                              f"check ({exc}); write it plainly, without \\u escapes") from exc
     for update in updates:
         for operation in update.algebra:
             if operation.name == "Load":

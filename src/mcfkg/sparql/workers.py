@@ -54,8 +54,11 @@ from mcfkg.sparql.lexical import matches_patterns
 from mcfkg.sparql.model import ERRORS, QueryTimeout
 
 
-MEMORY_LIMIT = "this endpoint lets one query, update or upload use (the process_memory_mb setting)"
-NARROW_IT = "narrow it (LIMIT, more specific patterns, a smaller upload) and try again"
+def out_of_memory(what: str, limits: execute.Limits) -> str:
+    """Why ``what`` failed when a process ran out of the memory it may use, and what to do about it."""
+    return (f"{what}: it needed more memory than this endpoint's limit of {limits.process_memory_mb} MB per "
+            "query, update or upload (process_memory_mb), or crashed; narrow it (LIMIT, more specific "
+            "patterns, a smaller upload) and try again")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,10 @@ class PoolConfig:
     timeout_s: float
     limits: execute.Limits
     max_workers: int = 0  # 0: ``workers``
+    # At most this many queries may run longer than ``long_query_s`` at once (0: no share): the
+    # other workers stay free for short queries, however many runaway ones arrive.
+    max_long_queries: int = 0
+    long_query_s: float = 0.5
 
     @property
     def most_workers(self) -> int:
@@ -125,9 +132,9 @@ def _run_write(store: ox.Store, job: tuple, limits: execute.Limits) -> Any:
     raise ValueError(f"unknown write job {name}")
 
 
-def _failure(exc: BaseException) -> tuple[bool, tuple[str, str]]:
+def _failure(exc: BaseException, limits: execute.Limits) -> tuple[bool, tuple[str, str]]:
     if isinstance(exc, MemoryError):
-        return False, ("StoreUnavailable", f"the operation needed more memory than {MEMORY_LIMIT}; {NARROW_IT}")
+        return False, ("StoreUnavailable", out_of_memory("the operation failed", limits))
     name = type(exc).__name__ if type(exc).__name__ in ERRORS else "QueryError"
     return False, (name, str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
 
@@ -152,7 +159,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | 
         try:
             reply = (True, _run_read(store, job, limits))
         except Exception as exc:  # every failure goes back to the client, the worker lives on
-            reply = _failure(exc)
+            reply = _failure(exc, limits)
         conn.send(reply)
 
 
@@ -166,7 +173,7 @@ def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | s
     try:
         reply = (True, _run_write(store, job, limits))
     except Exception as exc:
-        reply = _failure(exc)
+        reply = _failure(exc, limits)
     conn.send(reply)
 
 
@@ -276,8 +283,8 @@ class Supervisor:
             try:
                 reply = trial.conn.recv()
             except (EOFError, OSError):
-                reply = (False, ("StoreUnavailable", f"the update's trial process died: it needed more memory "
-                                                     f"than {MEMORY_LIMIT}, or crashed; {NARROW_IT}"))
+                reply = (False, ("StoreUnavailable", out_of_memory("the update's trial process died",
+                                                                       self.config.limits)))
         trial.process.kill()
         trial.process.join()
         trial.conn.close()
@@ -304,7 +311,7 @@ class Supervisor:
             try:
                 reply = (True, _run_write(self.store, job, self.config.limits))
             except Exception as exc:
-                reply = _failure(exc)
+                reply = _failure(exc, self.config.limits)
             self._write_signal.send((request, reply))
 
         self.writer = threading.Thread(target=run, name="mcfkg-write")

@@ -32,6 +32,7 @@ from mcfkg.sparql.model import InvalidRdf
 from mcfkg.sparql.negotiation import GRAPH, negotiate
 from mcfkg.store import Store
 from mcfkg.vocab import Vocab
+from mcfkg.web import spooled
 from mcfkg.web.auth import require_write_access
 from mcfkg.web.errors import HttpError, bad_request, unsupported_media_type
 from mcfkg.web.prefixes import prefixes
@@ -165,7 +166,7 @@ async def _read(request: Request, target: Target) -> Response:
                                        prefixes(Vocab(_settings(request).base_iri)))
     except KeyError:
         raise _missing(target) from None
-    return Response(body, media_type=_charset(media_type), headers={"Vary": "Accept"})
+    return await spooled.answer(body, _charset(media_type), {"Vary": "Accept"})
 
 
 async def _handle(request: Request, target: Target) -> Response:

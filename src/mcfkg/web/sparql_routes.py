@@ -17,6 +17,7 @@ from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate, resu
 from mcfkg.sparql.protocol import QueryOperation, UpdateOperation, from_get, from_post, parse_query_string
 from mcfkg.store import QueryDataset, Store, StoreUnavailable
 from mcfkg.vocab import Vocab
+from mcfkg.web import spooled
 from mcfkg.web.auth import require_write_access
 from mcfkg.web.errors import not_acceptable
 from mcfkg.web.rdf_body import SERIALIZERS
@@ -52,7 +53,7 @@ async def run_query(request: Request, operation: QueryOperation) -> Response:
         raise not_acceptable(formats.refusal)
     outcome = await _store(request).aquery(operation.text, formats, dataset)
     request.state.outcome = f"ok {outcome.kind} {len(outcome.body)} bytes"
-    return Response(outcome.body, media_type=outcome.media_type, headers={"Vary": "Accept"})
+    return await spooled.answer(outcome.body, outcome.media_type, {"Vary": "Accept"})
 
 
 async def run_update(request: Request, operation: UpdateOperation) -> Response:

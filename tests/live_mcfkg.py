@@ -27,14 +27,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def mcfkg_serve(*data: Path, allow_service: str | None = None, timeout: float = 60.0) -> Iterator[str]:
-    """Run `mcfkg serve --data ...`; yield its SPARQL endpoint URL once it answers; stop it afterwards."""
+def mcfkg_serve(*data: Path, allow_service: str | None = None, store: Path | None = None,
+                timeout: float = 60.0) -> Iterator[str]:
+    """Run `mcfkg serve --data ...` (on an on-disk ``store`` if given); yield its SPARQL endpoint URL once
+    it answers; stop it afterwards."""
     port = free_port()
     command = [MCFKG, "serve", "--port", str(port)]
     for path in data:
         command += ["--data", str(path)]
     if allow_service:
         command += ["--allow-service", allow_service]
+    if store:
+        command += ["--store", str(store)]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/sparql"
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from mcfkg.graph import load_dataset, union_graph
 from mcfkg.vocab import Vocab
 
 V = Vocab()
-PARSERS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld"}
+PARSERS = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_failed_write_leaves_the_previous_dist_intact(ds: Dataset, tmp_path: Pat
     dist.mkdir(parents=True)
     (dist / "mcfkg.ttl").write_text("previous build\n")
     (dist / "marker").write_text("not ours\n")
-    broken = dict(FORMATS, xml=export_module.Format("no-such-serializer", "mcfkg.rdf", "application/rdf+xml"))
+    broken = dict(FORMATS, rdfxml=dataclasses.replace(FORMATS["rdfxml"], rdflib="no-such-serializer"))
     monkeypatch.setattr(export_module, "FORMATS", broken)
     with pytest.raises(Exception, match="no-such-serializer"):
         write_dist(ds, dist, None, V)

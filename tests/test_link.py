@@ -332,11 +332,26 @@ def test_verify_passes_for_the_shipped_links_against_the_stand_in(wikidata: str,
     assert result.exit_code == 0, result.output
     assert "0 problem(s)" in result.output
     for slug, target in wikidata_links:
-        assert any(slug in line and target in line and " label " in line and " ok " in line
+        assert any(slug in line and target in line and "\tlabel\t" in line and "\tok\t" in line
                    for line in result.output.splitlines()), (slug, target, result.output)
     # A class with no Wikidata type constraint is said to be unchecked, not passed silently.
-    assert any("cpc-central-committee" in line and " note " in line and "no type constraint known for class PartyOrgan"
+    assert any("cpc-central-committee" in line and "\tnote\t" in line and "no type constraint known for class PartyOrgan"
                in line for line in result.output.splitlines()), result.output
+
+
+def test_verify_piped_prints_every_value_whole(wikidata: str, project: Path) -> None:
+    """Into a pipe (a log, grep) the table is tab-separated with nothing cut: no "…", no IRI split over lines."""
+    _write_data(project, "mcfid:ndrc skos:exactMatch wd:Q990000098 .\nmcfid:c919 owl:sameAs wd:Q990000020 .")
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # the fixture's 250 would hide the 80-column cut
+    proc = subprocess.run([MCFKG, "link", "verify", "--endpoint", wikidata], env=env, check=False,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    rows = [line.split("\t") for line in proc.stdout.splitlines() if line.count("\t") == 5]
+    assert rows[0] == ["entity", "link", "target", "check", "status", "detail"]
+    assert "…" not in proc.stdout and "│" not in proc.stdout
+    redirect = next(row for row in rows if row[0] == "ndrc" and row[3] == "redirect")
+    assert redirect[2] == WD + "Q990000098" and redirect[4] == "problem"
+    assert len("\t".join(redirect)) > 80 and "Q990000020" in redirect[5]  # whole, past 80 columns
 
 
 def test_offline_endpoint_fails_with_a_message_not_a_traceback(project: Path) -> None:

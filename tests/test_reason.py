@@ -40,6 +40,14 @@ def test_superclass_membership_through_reused_vocabulary(reasoned) -> None:
     assert not any(membership in g for g in _asserted(ds))
 
 
+def test_nothing_is_inferred_about_the_vocabulary_itself(reasoned) -> None:
+    """Superclasses of a class are the ontology's business: read with rdfs:subClassOf+ from its graph."""
+    ds, _ = reasoned
+    inferred = ds.graph(V.inferred_graph)
+    assert (V.MCF.Enterprise, RDFS.subClassOf, ORG_ORGANIZATION) not in inferred
+    assert not set(inferred.subjects()) & set(ds.graph(V.ontology_graph).subjects())
+
+
 def test_count_is_the_size_of_the_inferred_graph_and_nothing_asserted_is_repeated(reasoned) -> None:
     ds, count = reasoned
     inferred = ds.graph(V.inferred_graph)

@@ -65,6 +65,9 @@ CAUGHT: dict[str, tuple[URIRef, URIRef | None, str]] = {
     "guessed-date.ttl": (ID["test-doc"], None, "The source does not state its date"),
     "lower-bound-without-bound.ttl": (ID["test-sectors"], MCF.bound, "A lower bound (schema:minValue) needs exactly one mcf:bound"),
     "grant-with-two-amounts.ttl": (ID["test-grant"], MCF.amount, "A grant needs exactly one mcf:amount."),
+    "exact-and-lower-bound.ttl": (ID["test-cooperation"], None, "A stated number needs exactly one of schema:value"),
+    "quantity-not-a-number.ttl": (ID["test-fact"], MCF.quantity, "A quantity must be a schema:MonetaryAmount"),
+    "count-value-as-decimal.ttl": (ID["test-sectors"], SDO.value, "schema:value of a count must be a non-negative xsd:integer."),
     "outnumbers-outside-province.ttl": (
         ID["test-platforms"],
         None,

@@ -12,6 +12,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from mcfkg.config import Settings
+from mcfkg.vocab import Vocab
 from mcfkg.store import (
     InvalidRdf,
     NotAcceptable,
@@ -63,6 +64,25 @@ def test_dataset_union_or_protocol_graphs(store) -> None:
     assert b'"value":"0"' in only_default.body
     people = store.query(count, "application/sparql-results+json", QueryDataset((EX + "people",)))
     assert b'"value":"0"' in people.body
+
+
+def test_the_union_default_graph_leaves_the_vocabulary_out() -> None:
+    """A vocabulary graph in the store is out of the default graph, and GRAPH, FROM and the protocol reach it."""
+    vocab = Vocab()
+    ontology = Path(__file__).parent / "data" / "pipeline" / "ontology" / "mcf.ttl"
+    s = OxigraphStore(Settings(query_workers=1), [(LIBRARY, None), (ontology, str(vocab.ontology_graph))])
+    try:
+        pattern = "?c a <http://www.w3.org/2002/07/owl#Class>"
+        classes = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
+        assert s.select(classes).rows[0]["n"] == Literal(0)
+        assert s.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?b a <{EX}Book> }}").rows[0]["n"] == Literal(2)
+        in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{vocab.ontology_graph}> {{ {pattern} }} }}"
+        from_clause = f"SELECT (COUNT(*) AS ?n) FROM <{vocab.ontology_graph}> WHERE {{ {pattern} }}"
+        assert s.select(in_graph).rows[0]["n"] == s.select(from_clause).rows[0]["n"] == Literal(4)
+        by_protocol = s.query(classes, "application/sparql-results+json", QueryDataset((str(vocab.ontology_graph),)))
+        assert b'"value":"4"' in by_protocol.body
+    finally:
+        s.close()
 
 
 def test_errors_are_typed(store) -> None:

@@ -9,6 +9,7 @@ from rich.console import Console
 from mcfkg.build import load_and_reason, load_shapes
 from mcfkg.config import Settings
 from mcfkg.graph import union_graph
+from mcfkg.tables import print_table
 from mcfkg.validate import validate
 from mcfkg.vocab import Vocab
 
@@ -72,8 +73,8 @@ def test_each_kind_of_violation_is_reported(data: Graph, shapes: Graph, corrupt,
     assert (focus_label, path, message, "Violation") in rows
     assert {(r.focus_label, r.path) for r in report.results} == {(focus_label, path)}  # nothing else is flagged
     assert (None, RDF.type, None) in report.graph  # the SHACL report graph is kept for --format turtle
-    console = Console(record=True, width=200)
-    console.print(report.as_table())
+    console = Console(record=True, width=200, force_terminal=True)
+    print_table(report.as_table(), console)
     table_text = console.export_text()
     assert focus_label in table_text and path in table_text and message in table_text
 

@@ -1,6 +1,8 @@
 """The pipeline ``mcfkg build`` runs: load → reason → validate → export.
 
 Nothing is written unless every file parses and the reasoned data conforms to the shapes.
+``mcfkg serve`` and ``mcfkg query`` read the build, and run this first when it is stale
+(:func:`mcfkg.dist.ensure_build`).
 """
 
 from __future__ import annotations

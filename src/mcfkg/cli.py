@@ -8,24 +8,24 @@ a traceback; exit code 2 means "the input was unusable".
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
+from mcfkg.cli_help import App
 from mcfkg.config import Settings, SettingsError
-from mcfkg.vocab import CANONICAL_BASE
+from mcfkg.formats import GRAPH, UnknownFormat, by_name, resolve
+from mcfkg.tables import TextTable, console, print_table
+from mcfkg.vocab import BASE_IRI_EXAMPLE, CANONICAL_BASE
 
-app = typer.Typer(
+app = App(
     no_args_is_help=True,
     help="mcfkg: the military-civil fusion knowledge graph. "
     "Settings not given as flags come from MCFKG_* environment variables (e.g. MCFKG_BASE_IRI, MCFKG_DIST_DIR).",
 )
-link_app = typer.Typer(no_args_is_help=True, help="Find, check and accept links to Wikidata, GeoNames and DBpedia.")
+link_app = App(no_args_is_help=True, help="Find, check and accept links to Wikidata, GeoNames and DBpedia.")
 app.add_typer(link_app, name="link")
 
 EXIT_UNUSABLE = 2
@@ -35,7 +35,7 @@ ENDPOINT_HELP = f"Wikidata-shaped SPARQL endpoint (default: MCFKG_LINK_ENDPOINT,
 
 def _fail(message: str, code: int = EXIT_UNUSABLE) -> NoReturn:
     """Print an error (no traceback, no rich markup in user data) and exit with ``code``."""
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
+    console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -50,52 +50,53 @@ def _settings(**overrides: object) -> Settings:
 # --- pipeline: build, validate, query, export (modules: build, graph, reason, validate, query, export) ---
 
 
-class ReportFormat(str, Enum):
-    text = "text"
-    turtle = "turtle"
+def _rdf_format(value: str) -> str:
+    """A usage error (exit 2) listing every accepted name, for an RDF format name that is not one."""
+    try:
+        return resolve(value, {GRAPH}, "--format").name
+    except UnknownFormat as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
-class QueryFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    tsv = "tsv"
-    turtle = "turtle"
-    ntriples = "ntriples"
+def _report_format(value: str) -> str:
+    """``text`` (a table for people) or an RDF format name for the SHACL report graph."""
+    return "text" if value.strip().lower() == "text" else _rdf_format(value)
 
 
-class ExportFormat(str, Enum):
-    turtle = "turtle"
-    trig = "trig"
-    nt = "nt"
-    nquads = "nquads"
-    jsonld = "jsonld"
-    xml = "xml"
+def _query_format(value: str) -> str:
+    """``table`` or a results or RDF format name; a usage error listing them otherwise."""
+    from mcfkg.query import format_name  # the query path is imported only when a query runs
+
+    try:
+        return format_name(value)
+    except UnknownFormat as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 @app.command("build")
 def build_command(
-    dist: Annotated[Optional[Path], typer.Option("--dist", help="Output directory (default: dist/).")] = None,
+    dist: Annotated[Optional[Path], typer.Option("--dist", metavar="DIR", help="Output directory (default: dist/).")] = None,
     base_iri: Annotated[
-        Optional[str], typer.Option("--base-iri", help=f"Publish under this base instead of {CANONICAL_BASE}.")
+        Optional[str],
+        typer.Option("--base-iri", metavar="IRI", help=f"Publish under this base instead of {CANONICAL_BASE}: an "
+                     f"absolute http(s) IRI ending in / or #, e.g. {BASE_IRI_EXAMPLE}."),
     ] = None,
 ) -> None:
     """Load, reason, validate and write every format plus VoID to dist/. Writes nothing on any error."""
     from mcfkg.build import BuildFailed, build
     from mcfkg.graph import LoadError
 
-    console = Console()
     settings = _settings(dist_dir=dist, base_iri=base_iri)
     try:
         result = build(settings)
     except LoadError as exc:
         _fail(f"{exc}\nFix the file and run `mcfkg build` again; nothing was written.")
     except BuildFailed as exc:
-        Console(stderr=True).print(exc.report.as_table())
+        print_table(exc.report.as_table(), console(stderr=True))
         _fail(str(exc), 1)
     except OSError as exc:
         _fail(f"cannot write {settings.dist_dir}: {exc.strerror or exc}; choose another directory with --dist.")
-    summary = Table(title="mcfkg build", show_header=False)
+    summary = TextTable(("what", "value"), title="mcfkg build", show_header=False)
     summary.add_row("asserted triples (summed over graphs)", str(result.asserted))
     summary.add_row("inferred triples", str(result.inferred))
     summary.add_row("named graphs", str(len(result.graphs)))
@@ -103,20 +104,22 @@ def build_command(
         summary.add_row(f"{stage} (s)", f"{seconds:.2f}")
     for path in result.files:
         summary.add_row("wrote", str(path))
-    console.print(summary)
+    print_table(summary, console())
     if result.report.results:
-        console.print(result.report.as_table())
+        print_table(result.report.as_table(), console())
 
 
 @app.command("validate")
 def validate_command(
     files: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="RDF files (ttl, trig, nt, nq, jsonld, rdf/owl/xml); default: the shipped data."),
+        typer.Argument(metavar="FILE...", help="RDF files (ttl, trig, nt, nq, jsonld, rdf/owl/xml); default: the shipped data."),
     ] = None,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="text: a readable table; turtle: the SHACL report graph.")
-    ] = ReportFormat.text,
+        str, typer.Option("--format", metavar="FORMAT", callback=_report_format,
+                          help="text: a readable table; or an RDF format (turtle, ttl, nt, jsonld, ...): the SHACL "
+                               "report graph."),
+    ] = "text",
 ) -> None:
     """Validate data against the SHACL shapes. Exit 0 if it conforms, 1 on violations, 2 on unreadable input."""
     from mcfkg.build import validate_dataset
@@ -130,32 +133,46 @@ def validate_command(
     except LoadError as exc:
         _fail(str(exc))
     verdict = "Conforms." if report.conforms else "Does not conform."
-    if fmt is ReportFormat.turtle:  # only the report graph on stdout, so it can be piped to a parser
-        typer.echo(report.graph.serialize(format="turtle"))
+    if fmt != "text":  # only the report graph on stdout, so it can be piped to a parser
+        from mcfkg.export import serialise_graph
+
+        sys.stdout.buffer.write(serialise_graph(report.graph, by_name(fmt)))
+        sys.stdout.flush()
         typer.echo(verdict, err=True)
     else:
         if report.results:
-            Console().print(report.as_table())
+            print_table(report.as_table(), console())
         typer.echo(verdict)
     raise typer.Exit(0 if report.conforms else 1)
 
 
 @app.command("query")
 def query_command(
-    sparql: Annotated[Optional[str], typer.Argument(help="A SPARQL query (or use --file).")] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from this .rq file.")] = None,
+    sparql: Annotated[Optional[str], typer.Argument(metavar="QUERY", help="A SPARQL query (or use --file).")] = None,
+    file: Annotated[
+        Optional[Path], typer.Option("--file", "-f", metavar="FILE", help="Read the query from this .rq file.")
+    ] = None,
     fmt: Annotated[
-        QueryFormat,
-        typer.Option("--format", help="SELECT/ASK: table|json|csv|tsv; CONSTRUCT/DESCRIBE: turtle|ntriples."),
-    ] = QueryFormat.table,
+        str,
+        typer.Option("--format", metavar="FORMAT", callback=_query_format,
+                     help="table (a readable table; ASK: true/false; CONSTRUCT/DESCRIBE: Turtle), or SELECT/ASK: "
+                          "json|xml|csv|tsv, CONSTRUCT/DESCRIBE: turtle|ntriples|jsonld|rdfxml|trig|nquads|n3 "
+                          "(also ttl, nt, nq, json-ld, rdf, ...)."),
+    ] = "table",
     timeout: Annotated[
         Optional[float],
-        typer.Option("--timeout", min=0.001, help=f"Stop the query after S seconds, exit {EXIT_TIMEOUT} "
-                     f"(default: MCFKG_QUERY_TIMEOUT_S, else {Settings.query_timeout_s:g})."),
+        typer.Option("--timeout", metavar="SECONDS", min=0.001,
+                     help=f"Stop the query after SECONDS, exit {EXIT_TIMEOUT} "
+                          f"(default: MCFKG_QUERY_TIMEOUT_S, else {Settings.query_timeout_s:g})."),
     ] = None,
 ) -> None:
-    """Run a read-only SPARQL query on the reasoned graph (built from source in memory; union default graph)."""
-    from mcfkg.query import QueryFailed, QueryRefused, QueryTimeout, run_limited
+    """Run a read-only SPARQL query on the build in dist/ (rebuilt first if stale), exactly as the server's /sparql does."""
+    from mcfkg.build import BuildFailed
+    from mcfkg.graph import LoadError
+    from mcfkg.query import TABLE, run_limited
+    from mcfkg.sparql.model import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable
+    from mcfkg.sparql.negotiation import NotAcceptable
+    from mcfkg.sparql.safety import UnsafeOperation
 
     if sparql is not None and file is None:
         text = sparql
@@ -168,29 +185,38 @@ def query_command(
         _fail("give a query or --file Q.rq (exactly one)")
     settings = _settings(query_timeout_s=timeout)
     try:
-        answer = run_limited(settings, text, fmt.value, settings.query_timeout_s)
-    except QueryRefused as exc:
+        answer = run_limited(settings, text, fmt, settings.query_timeout_s, _note)
+    except (QueryError, UnsafeOperation, NotAcceptable) as exc:
         _fail(str(exc))
     except QueryTimeout as exc:
         _fail(str(exc), EXIT_TIMEOUT)
-    except QueryFailed as exc:
+    except (ResultTooLarge, StoreUnavailable) as exc:
         _fail(str(exc), 1)
-    if fmt is QueryFormat.table and answer.kind == "SELECT":
-        table = Table(caption=f"{len(answer.rows)} row(s)")
-        for column in answer.columns:
-            table.add_column(column, overflow="fold")
-        for row in answer.rows:
-            table.add_row(*(escape(cell) for cell in row))
-        Console().print(table)
+    except (LoadError, BuildFailed) as exc:
+        _fail(f"{exc}\nThe build the query needs failed; run `mcfkg build` for the details.")
+    except OSError as exc:
+        _fail(f"cannot write {settings.dist_dir}: {exc.strerror or exc}; choose another directory with MCFKG_DIST_DIR.")
+    if fmt == TABLE and answer.columns:
+        print_table(TextTable(answer.columns, [*answer.rows], caption=f"{len(answer.rows)} row(s)"), console())
     else:
         sys.stdout.buffer.write(answer.body)
         sys.stdout.flush()
 
 
+def _note(message: str) -> None:
+    """A remark on stderr (stdout stays the answer alone, for pipes)."""
+    console(stderr=True).print(f"[dim]note:[/] {escape(message)}")
+
+
 @app.command("export")
 def export_command(
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="RDF format to write.")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of standard output.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", callback=_rdf_format,
+                          help="turtle, ntriples, jsonld, rdfxml, trig, nquads or n3 (also ttl, nt, nq, json-ld, rdf, ...).")
+    ],
+    out: Annotated[
+        Optional[Path], typer.Option("--out", metavar="FILE", help="Write here instead of standard output.")
+    ] = None,
 ) -> None:
     """Write the reasoned graph (asserted + inferred) in one format; quad formats keep the named graphs."""
     from mcfkg.build import load_and_reason, load_context
@@ -199,7 +225,7 @@ def export_command(
 
     settings = _settings()
     try:
-        data = export(load_and_reason(settings), fmt.value, load_context(settings))
+        data = export(load_and_reason(settings), fmt, load_context(settings))
     except LoadError as exc:
         _fail(str(exc))
     if out is None:
@@ -214,35 +240,43 @@ def export_command(
 
 @app.command("serve")
 def serve_command(
-    host: Annotated[str, typer.Option(help="Interface to listen on (0.0.0.0 to expose it).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on (0.0.0.0 to expose it).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="TCP port.")] = 8000,
     store: Annotated[
-        Optional[Path], typer.Option("--store", help="Persistent on-disk store directory (default: in memory).")
+        Optional[Path],
+        typer.Option("--store", metavar="DIR", help="Persistent on-disk store directory (default: in memory)."),
     ] = None,
     data: Annotated[
         Optional[list[str]],
-        typer.Option("--data", help="Serve these RDF files instead of dist/: FILE or FILE::GRAPH_IRI; repeatable."),
+        typer.Option("--data", metavar="FILE[::GRAPH]",
+                     help="Serve these RDF files instead of dist/: FILE or FILE::GRAPH_IRI; repeatable."),
     ] = None,
     base_iri: Annotated[
         Optional[str],
-        typer.Option("--base-iri", help="Serve under this base; a dist/ built for another base is rebuilt first."),
+        typer.Option("--base-iri", metavar="IRI", help=f"Serve under this base (e.g. {BASE_IRI_EXAMPLE}); a dist/ "
+                     "built for another base is rebuilt first."),
     ] = None,
     update_token: Annotated[
         Optional[str],
         typer.Option(
             "--update-token",
+            metavar="TOKEN",
             envvar="MCFKG_UPDATE_TOKEN",
-            help="Enable SPARQL Update and graph store writes for 'Authorization: Bearer <token>'.",
+            help="Enable SPARQL Update and graph store writes for 'Authorization: Bearer TOKEN'.",
         ),
     ] = None,
     allow_service: Annotated[
         Optional[list[str]],
-        typer.Option("--allow-service", help="A SERVICE endpoint queries may call; repeatable (default: none)."),
+        typer.Option("--allow-service", metavar="URL",
+                     help="A SERVICE endpoint queries may call; repeatable (default: none)."),
     ] = None,
     timeout: Annotated[
-        Optional[float], typer.Option("--timeout", help="Per-query time limit in seconds (default 30).")
+        Optional[float],
+        typer.Option("--timeout", metavar="SECONDS", help="Per-query time limit in seconds (default 30)."),
     ] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", help="Query worker processes (default 2).")] = None,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", metavar="N", help="Query worker processes (default 2).")
+    ] = None,
 ) -> None:
     """Serve the SPARQL 1.1 endpoint (/sparql), graph store, pages and query UI."""
     from mcfkg.build import BuildFailed
@@ -290,11 +324,11 @@ def _link_settings(endpoint: Optional[str]) -> Settings:
 
 @link_app.command("propose")
 def link_propose(
-    endpoint: Annotated[Optional[str], typer.Option(help=ENDPOINT_HELP, callback=_endpoint_url)] = None,
-    out: Annotated[Path, typer.Option(help="Review file to write (CSV with an empty decision column).")] = Path(
-        "review.csv"
-    ),
-    limit: Annotated[int, typer.Option(min=1, help="Candidates per entity.")] = 5,
+    endpoint: Annotated[Optional[str], typer.Option(metavar="URL", help=ENDPOINT_HELP, callback=_endpoint_url)] = None,
+    out: Annotated[
+        Path, typer.Option(metavar="FILE", help="Review file to write (CSV with an empty decision column).")
+    ] = Path("review.csv"),
+    limit: Annotated[int, typer.Option(metavar="N", min=1, help="Candidates per entity.")] = 5,
 ) -> None:
     """Propose Wikidata candidates for entities without a Wikidata link, for a person to review."""
     from mcfkg.link.commands import propose_command
@@ -304,14 +338,16 @@ def link_propose(
 
 @link_app.command("verify")
 def link_verify(
-    endpoint: Annotated[Optional[str], typer.Option(help=ENDPOINT_HELP, callback=_endpoint_url)] = None,
+    endpoint: Annotated[Optional[str], typer.Option(metavar="URL", help=ENDPOINT_HELP, callback=_endpoint_url)] = None,
     geonames_endpoint: Annotated[
         Optional[str],
-        typer.Option(help="SPARQL endpoint with GeoNames data, to check GeoNames links.", callback=_endpoint_url),
+        typer.Option(metavar="URL", help="SPARQL endpoint with GeoNames data, to check GeoNames links.",
+                     callback=_endpoint_url),
     ] = None,
     dbpedia_endpoint: Annotated[
         Optional[str],
-        typer.Option(help="SPARQL endpoint with DBpedia data, to check DBpedia links.", callback=_endpoint_url),
+        typer.Option(metavar="URL", help="SPARQL endpoint with DBpedia data, to check DBpedia links.",
+                     callback=_endpoint_url),
     ] = None,
 ) -> None:
     """Check every published link: target exists, not a redirect, labels and type agree. Exit 1 on any problem."""
@@ -323,9 +359,12 @@ def link_verify(
 
 @link_app.command("accept")
 def link_accept(
-    review: Annotated[Path, typer.Argument(help="Review file written by `mcfkg link propose`, decisions filled in.")],
+    review: Annotated[
+        Path, typer.Argument(metavar="REVIEW", help="Review file written by `mcfkg link propose`, decisions filled in.")
+    ],
     links_file: Annotated[
-        Optional[Path], typer.Option("--links", help="TriG file to add the links to (default: data/links.trig).")
+        Optional[Path],
+        typer.Option("--links", metavar="FILE", help="TriG file to add the links to (default: data/links.trig)."),
     ] = None,
 ) -> None:
     """Turn the accepted rows of a review file into links in the links graph, citing each row's endpoint."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Union, get_args, get_origin, get_type_hints
 
-from mcfkg.vocab import CANONICAL_BASE
+from mcfkg.vocab import BASE_IRI_EXAMPLE, CANONICAL_BASE, base_iri_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
@@ -61,6 +61,13 @@ class Settings:
     max_result_rows: int = 100_000
     max_request_bytes: int = 1_000_000
     max_upload_bytes: int = 50_000_000
+    # Connections: a request's headers must arrive within request_header_timeout_s of the server
+    # waiting for them (connection opened, or previous answer sent) and its body within
+    # request_body_timeout_s after them (a 50 MB upload needs about 1 MB/s), else the connection is
+    # closed (a 408 where one can still be sent); an idle kept-alive connection closes after keep_alive_timeout_s.
+    request_header_timeout_s: float = 10.0
+    request_body_timeout_s: float = 60.0
+    keep_alive_timeout_s: int = 5
     query_workers: int = 2
     # More query processes are forked on demand, up to this many, while queries wait for one
     # (so runaway queries cannot block short ones); extras are retired when idle.
@@ -71,7 +78,7 @@ class Settings:
     long_query_s: float = 0.5
     # Memory each query, update trial or upload parse may allocate beyond the store it shares;
     # past it the operation fails with a 503 that names this limit. The total across processes
-    # is bounded by this times (max_query_workers + 2).
+    # is bounded by this times (max_query_workers + 3): one update trial and two upload parses.
     process_memory_mb: int = 1024
     # Writes are refused unless a token is configured.
     update_token: str | None = None
@@ -82,7 +89,11 @@ class Settings:
     link_timeout_s: float = 20.0
     # Linked-data pages: rows fetched per query for one IRI's description (more are cut, and the page says so).
     page_max_facts: int = 2_000
-    # Treat the union of all named graphs as the default graph (Fuseki's unionDefaultGraph).
+    # The HTML results page (format=html): rows it shows, fetched no further; a longer answer is cut
+    # there, and the page links to all of it as CSV or JSON (up to max_result_rows).
+    html_max_rows: int = 1_000
+    # Treat the union of all graphs but the vocabulary (Vocab.vocabulary_graphs) as the default graph
+    # (Fuseki's unionDefaultGraph; GRAPH and FROM still reach the vocabulary).
     union_default_graph: bool = True
 
     @classmethod
@@ -102,3 +113,10 @@ class Settings:
                 values[f.name] = _from_text(variable, hints[f.name], raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def __post_init__(self) -> None:
+        """Refuse a base IRI that would mint IRIs nothing can read back (SettingsError, with an example)."""
+        problem = base_iri_problem(self.base_iri)
+        if problem:
+            raise SettingsError(f"base IRI {self.base_iri!r} (--base-iri or MCFKG_BASE_IRI) cannot be used: {problem}; "
+                                f"give an absolute http(s) IRI ending in / or #, e.g. {BASE_IRI_EXAMPLE}")

@@ -14,13 +14,14 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import DCAT, DCTERMS, OWL, RDF, SDO, VOID, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
 from mcfkg.config import Settings
+from mcfkg.formats import GRAPH, Format, by_name, resolve
 from mcfkg.graph import LoadError, union_graph
 from mcfkg.link.void import linksets
 from mcfkg.vocab import CANONICAL_BASE, Vocab
@@ -30,24 +31,13 @@ CONTEXT_FILE = "context.jsonld"
 VOID_FILE = "void.ttl"
 
 
-@dataclass(frozen=True)
-class Format:
-    """An export format: rdflib serializer, file name in dist/, media type, whether it keeps graphs."""
-
-    serializer: str
-    filename: str
-    media_type: str
-    quads: bool = False
+# The dumps a build writes to dist/: every RDF format of mcfkg.formats but N3 (Turtle says the same), by name.
+FORMATS: dict[str, Format] = {name: by_name(name) for name in ("trig", "nquads", "turtle", "ntriples", "rdfxml", "jsonld")}
 
 
-FORMATS: dict[str, Format] = {
-    "trig": Format("trig", "mcfkg.trig", "application/trig", quads=True),
-    "nquads": Format("nquads", "mcfkg.nq", "application/n-quads", quads=True),
-    "turtle": Format("turtle", "mcfkg.ttl", "text/turtle"),
-    "nt": Format("nt", "mcfkg.nt", "application/n-triples"),
-    "xml": Format("xml", "mcfkg.rdf", "application/rdf+xml"),
-    "jsonld": Format("json-ld", "mcfkg.jsonld", "application/ld+json"),
-}
+def dump_file(fmt: Format) -> str:
+    """The file name of a dump in dist/: ``mcfkg`` and the format's extension (``mcfkg.nq``)."""
+    return f"mcfkg{fmt.suffix}"
 
 
 def load_context(settings: Settings) -> dict[str, Any] | None:
@@ -74,19 +64,53 @@ def to_jsonld(source: Graph, context: Mapping[str, Any] | None) -> bytes:
     Without a context rdflib would compact with every namespace bound to the store (its ~30 defaults).
     """
     options: dict[str, Any] = {"context": dict(context)} if context else {}
-    return source.serialize(format="json-ld", encoding="utf-8", auto_compact=True, **options)
+    data = source.serialize(format="json-ld", encoding="utf-8", auto_compact=True, **options)
+    if not source.context_aware:
+        return data
+    return json.dumps(_default_graph_at_top(json.loads(data)), indent=2, ensure_ascii=False).encode()
+
+
+def _default_graph_at_top(document: Any) -> Any:
+    """A dataset's JSON-LD with the default graph's nodes at the top level, beside the named graphs.
+
+    rdflib wraps them in a ``{"@graph": [...]}`` object of their own, without an ``@id``, which
+    the JSON-LD algorithms (pyld, jsonld.js) read as a named graph with a blank-node name: those
+    readers saw an empty default graph. rdflib reads either form the same way.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("@graph"), list):
+        return document
+    top: list[Any] = []
+    for item in document["@graph"]:
+        is_default_graph = isinstance(item, dict) and set(item) == {"@graph"}
+        top.extend(item["@graph"] if is_default_graph else [item])
+    return {**document, "@graph": top}
 
 
 def export(ds: Dataset, fmt: str, context: Mapping[str, Any] | None = None) -> bytes:
-    """``ds`` serialised as ``fmt`` (a key of :data:`FORMATS`); ``context`` compacts JSON-LD."""
-    try:
-        spec = FORMATS[fmt]
-    except KeyError:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+    """``ds`` serialised as ``fmt`` (any RDF format name or extension of :mod:`mcfkg.formats`: ``ttl``,
+    ``nq``, ``jsonld`` ...); ``context`` compacts JSON-LD. UnknownFormat (a ValueError) lists the names."""
+    return _serialise(ds, resolve(fmt, {GRAPH}, "export format"), context)
+
+
+def _serialise(ds: Dataset, spec: Format, context: Mapping[str, Any] | None) -> bytes:
     source: Graph = ds if spec.quads else union_graph(ds)
-    if spec.serializer == "json-ld":
+    if spec.rdflib == "json-ld":
         return to_jsonld(source, context)
-    return source.serialize(format=spec.serializer, encoding="utf-8")
+    return source.serialize(format=spec.rdflib, encoding="utf-8")
+
+
+def serialise_graph(graph: Graph, fmt: Format) -> bytes:
+    """A plain graph (no named graphs) in any RDF format; in TriG and N-Quads its triples are the default graph's.
+
+    rdflib writes quad formats only from a Dataset: handing it a Graph was a 500 for
+    ``Accept: application/n-quads``, which Comunica sends with every request.
+    """
+    target = graph
+    if fmt.quads:
+        target = Dataset()
+        target.namespace_manager = graph.namespace_manager
+        target.default_graph += graph
+    return target.serialize(format=fmt.rdflib, encoding="utf-8")
 
 
 def write_dist(ds: Dataset, dist_dir: Path, context: Mapping[str, Any] | None, vocab: Vocab) -> list[Path]:
@@ -100,8 +124,8 @@ def write_dist(ds: Dataset, dist_dir: Path, context: Mapping[str, Any] | None, v
     dist_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}-", dir=dist_dir.parent))
     try:
-        for spec_name, spec in FORMATS.items():
-            (staging / spec.filename).write_bytes(export(ds, spec_name, context))
+        for spec in FORMATS.values():
+            (staging / dump_file(spec)).write_bytes(_serialise(ds, spec, context))
         if context:
             (staging / CONTEXT_FILE).write_text(json.dumps({"@context": dict(context)}, indent=2, ensure_ascii=False) + "\n")
         (staging / VOID_FILE).write_bytes(void_description(ds, vocab).serialize(format="turtle", encoding="utf-8"))
@@ -120,13 +144,14 @@ def built_for(dist_dir: Path, vocab: Vocab) -> bool:
     """True when ``dist_dir`` holds a build made for ``vocab``'s base: the N-Quads dump, and a VoID whose
     ``void:uriSpace`` is that base's entity namespace (what a build under another base must not be served as)."""
     void_file = Path(dist_dir) / VOID_FILE
-    if not (Path(dist_dir) / FORMATS["nquads"].filename).is_file() or not void_file.is_file():
+    if not (Path(dist_dir) / dump_file(FORMATS["nquads"])).is_file() or not void_file.is_file():
         return False
-    try:
-        void = Graph().parse(void_file, format="turtle")
-    except Exception:  # noqa: BLE001 - an unreadable VoID is no evidence of the base: rebuild
+    try:  # pyoxigraph: a tenth of rdflib's time, and mcfkg query and serve check this on every start
+        spaces = {quad.object.value for quad in ox.parse(path=str(void_file), format=ox.RdfFormat.TURTLE)
+                  if quad.predicate.value == str(VOID.uriSpace)}
+    except (OSError, SyntaxError, ValueError):  # an unreadable VoID is no evidence of the base: rebuild
         return False
-    return str(vocab.ID) in {str(space) for space in void.objects(None, VOID.uriSpace)}
+    return str(vocab.ID) in spaces
 
 
 def void_description(ds: Dataset, vocab: Vocab) -> Graph:
@@ -163,7 +188,7 @@ def void_description(ds: Dataset, vocab: Vocab) -> Graph:
         void.add((part, VOID.property, prop))
         count(part, VOID.triples, n)
     for spec in FORMATS.values():
-        dump = URIRef(vocab.base + "dist/" + spec.filename)
+        dump = URIRef(vocab.base + "dist/" + dump_file(spec))
         void.add((dataset, VOID.dataDump, dump))
         void.add((dump, DCAT.mediaType, Literal(spec.media_type)))
         void.add((dump, DCTERMS["format"], Literal(spec.media_type)))

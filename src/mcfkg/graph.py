@@ -1,7 +1,8 @@
 """Read ontology and data files safely into one rdflib Dataset.
 
-Safe means: nothing is fetched. Turtle, TriG, N-Triples and N-Quads never fetch; RDF/XML is
-parsed with external entities off (the Python default); JSON-LD would fetch any ``@context``
+Safe means: nothing is fetched and nothing explodes. Turtle, TriG, N-Triples and N-Quads never
+fetch; RDF/XML is parsed with external entities off (the Python default), and a document that
+declares entities at all is refused (``mcfkg.xml_entities``); JSON-LD would fetch any ``@context``
 or ``@import`` given by reference (rdflib 7.6 has no document-loader hook), so such documents
 are refused before rdflib sees them and the checked JSON is handed over already parsed.
 
@@ -25,6 +26,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import IdentifiedNode, Node
 
 from mcfkg.vocab import CANONICAL_BASE, Vocab
+from mcfkg.xml_entities import REFUSAL, declares_entities
 
 if TYPE_CHECKING:
     from mcfkg.config import Settings
@@ -168,6 +170,8 @@ def _parse_file(path: Path) -> Dataset:
         text = path.read_bytes()
     except OSError as exc:
         raise LoadError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+    if fmt == "xml" and declares_entities(text):
+        raise LoadError(path, None, REFUSAL)
     scratch = Dataset()
     try:
         if fmt == "json-ld":

@@ -1,62 +1,49 @@
-"""Run one SPARQL query locally (``mcfkg query``) on the reasoned dataset, safely.
+"""Run one SPARQL query from the command line (``mcfkg query``) exactly as the server runs it.
 
-The dataset is built from source in memory each time (load + reason, a few seconds), so the
-answer always reflects the files on disk and the configured base IRI; no dist/ is needed.
-The default graph is the union of all graphs, as on the server.
+Same engine and same code: the query runs on pyoxigraph over the build (``dist/mcfkg.nq``, rebuilt
+first when it is stale, see :mod:`mcfkg.dist`) through :func:`mcfkg.sparql.execute.run_query`, the
+function the server's query processes call, with the server's limits, its default graph (the union
+of every graph but the vocabulary) and its SERVICE/LOAD policy. So a query gives the same answer,
+written the same way (``2493000000``, not rdflib's ``2493000000.0``), and the same error text, at
+the same line and column, as ``/sparql``. Prefixes must be declared, as there.
 
-rdflib would fetch whatever a query names in ``FROM``/``FROM NAMED`` or ``SERVICE``, and
-updates such as ``LOAD`` read URLs: all are refused before evaluation. (The server's policy,
-:mod:`mcfkg.sparql.safety`, differs on purpose: Oxigraph never dereferences FROM.)
-
-rdflib cannot interrupt a query, so :func:`run_limited` evaluates it in a child process and
-kills that at the time limit: the only honest bound on a runaway query (e.g. a cross join).
+The store is loaded in this process (milliseconds for the shipped graph) and the query runs in a
+forked child, as on the server: it is killed at the time limit (pyoxigraph cannot interrupt a
+query), may allocate only so much memory, and has no network. The command line never federates:
+SERVICE is refused whatever the server's allow-list says.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pyparsing import ParseException, ParseResults
-from rdflib import Dataset, Graph
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from mcfkg.sparql.execute import boolean_table
-from mcfkg.sparql.safety import service_targets
+from mcfkg.config import Settings
+from mcfkg.dist import dump_path, ensure_build
+from mcfkg.formats import GRAPH, RESULTS, find, names_for, resolve
+from mcfkg.sparql import sandbox
+from mcfkg.sparql.execute import Limits, run_query
+from mcfkg.sparql.lexical import code_only, declared_prefixes
+from mcfkg.sparql.model import ERRORS, QueryDataset, QueryError, QueryOutcome, QueryTimeout, failure
+from mcfkg.sparql.negotiation import BOOLEAN, SOLUTIONS, ResultFormats
+from mcfkg.sparql.workers import StoreSource, open_store
+from mcfkg.store import query_limits
+from mcfkg.vocab import Vocab
+from mcfkg.web.prefixes import curie, prefixes
 
-if TYPE_CHECKING:
-    from mcfkg.config import Settings
-
-SOLUTION_FORMATS = ("table", "json", "csv", "tsv")
-GRAPH_FORMATS = ("table", "turtle", "ntriples")  # table: a graph prints as Turtle
-_TABLE_MEDIA_TYPES = {"csv": "text/csv", "tsv": "text/tab-separated-values"}
-
-
-class QueryRefused(Exception):
-    """The query is malformed or asks for something mcfkg does not do (fetching, updating, a format its kind lacks)."""
-
-
-class QueryTimeout(Exception):
-    """The query ran past its time limit and was stopped."""
-
-
-class QueryFailed(Exception):
-    """The query could not be evaluated (an engine error, or the process evaluating it died)."""
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A query's result and its kind: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
-
-    kind: str
-    result: Result
+TABLE = "table"  # SELECT as a table of readable cells, ASK as true/false, CONSTRUCT/DESCRIBE as Turtle
+SOLUTION_FORMATS = (TABLE, *names_for(RESULTS))
+GRAPH_FORMATS = (TABLE, *names_for({GRAPH}))
+_TABLE_TYPES = ResultFormats("application/sparql-results+json", "application/sparql-results+json", "text/turtle")
+_UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
+                     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,148 +56,112 @@ class Rendered:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def parse(text: str) -> ParseResults:
-    """The query's syntax tree; QueryRefused with the parser's message if it is malformed or an update."""
-    try:
-        return parseQuery(text)
-    except ParseException as exc:
-        if _is_update(text):
-            raise QueryRefused("updates (INSERT, DELETE, LOAD, CLEAR, ...) are not allowed: mcfkg query is read-only") from None
-        raise QueryRefused(f"malformed SPARQL: {exc}") from None
+def format_name(value: str) -> str:
+    """A ``--format`` value, normalised, once it is ``table`` or a name or file extension of
+    :mod:`mcfkg.formats`; UnknownFormat, listing every accepted name, otherwise."""
+    name = value.strip().lower()
+    if name != TABLE:
+        resolve(name, RESULTS | {GRAPH}, "--format", extra=(TABLE,))
+    return name
 
 
-def prepare(text: str, prefixes: Mapping[str, Any] | None = None) -> Query:
-    """Parse and translate ``text`` (``prefixes`` may be used undeclared); QueryRefused if it must not run."""
-    parsed = parse(text)
-    try:
-        query = translateQuery(parsed, initNs=dict(prefixes or {}))
-    except Exception as exc:  # noqa: BLE001 - e.g. an undeclared prefix: still the query's fault
-        raise QueryRefused(f"malformed SPARQL: {exc}") from None
-    if query.algebra.get("datasetClause"):  # unlike Oxigraph, rdflib would load these IRIs
-        raise QueryRefused("FROM / FROM NAMED are not allowed here (rdflib would load them); use GRAPH <name> { ... }")
-    if service_targets(query.algebra):
-        raise QueryRefused("SERVICE is not allowed: mcfkg query never calls remote endpoints")
-    return query
+def result_formats(name: str) -> ResultFormats:
+    """What each kind of result is written as for ``--format name``; a kind it cannot express is refused
+    with one line that lists the formats of both kinds."""
+    if name == TABLE:
+        return _TABLE_TYPES
+    solutions, boolean, graph = (getattr(find(name, {kind}), "media_type", None) for kind in (SOLUTIONS, BOOLEAN, GRAPH))
+    refusal = (f"--format {name} does not fit this query: SELECT and ASK take {', '.join(SOLUTION_FORMATS)}; "
+               f"CONSTRUCT and DESCRIBE take {', '.join(GRAPH_FORMATS)}")
+    return ResultFormats(solutions, boolean, graph, refusal=refusal)
 
 
-def run(ds: Dataset, text: str) -> Answer:
-    """Evaluate a SELECT/ASK/CONSTRUCT/DESCRIBE query on ``ds`` with the union as default graph."""
-    query = prepare(text, dict(ds.namespaces()))
-    union = Dataset(store=ds.store, default_union=True)
-    for prefix, namespace in ds.namespaces():
-        union.bind(prefix, namespace, override=False)
-    kind = query.algebra.name.removesuffix("Query").upper()
-    return Answer(kind=kind, result=union.query(query))
+def run_limited(settings: Settings, text: str, fmt: str, timeout_s: float,
+                announce: Callable[[str], None]) -> Rendered:
+    """Run ``text`` on the build for at most ``timeout_s`` seconds and render it as ``fmt`` (a :func:`format_name`).
 
-
-def kind_of(parsed: ParseResults) -> str:
-    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``, from :func:`parse`'s tree."""
-    return parsed[1].name.removesuffix("Query").upper()
-
-
-def check_format(kind: str, fmt: str) -> None:
-    """QueryRefused (one line, before any work) if a ``kind`` query's answer cannot be written as ``fmt``."""
-    if kind in ("CONSTRUCT", "DESCRIBE") and fmt not in GRAPH_FORMATS:
-        raise QueryRefused(f"{kind} returns a graph: use --format turtle or ntriples")
-    if kind in ("SELECT", "ASK") and fmt not in SOLUTION_FORMATS:
-        raise QueryRefused(f"{kind} returns {'solutions' if kind == 'SELECT' else 'true or false'}: "
-                           f"use --format {', '.join(SOLUTION_FORMATS[:-1])} or {SOLUTION_FORMATS[-1]}")
-
-
-def render(answer: Answer, fmt: str, shorten: Callable[[Node], str] = str) -> Rendered:
-    """``answer`` written as ``fmt`` (one of :data:`SOLUTION_FORMATS` or :data:`GRAPH_FORMATS`).
-
-    ``shorten`` turns a term into the text of a table cell (e.g. a prefixed name).
+    ``announce`` hears why the build is made first, when it is stale. Raises what the server's query
+    processes raise (QueryError, UnsafeOperation, NotAcceptable, ResultTooLarge, StoreUnavailable) and
+    QueryTimeout; a build that fails raises LoadError or BuildFailed.
     """
-    check_format(answer.kind, fmt)
-    result, kind = answer.result, answer.kind
-    if kind in ("CONSTRUCT", "DESCRIBE"):
-        graph = result.graph if result.graph is not None else Graph()
-        return Rendered(kind, graph.serialize(format="nt" if fmt == "ntriples" else "turtle", encoding="utf-8"))
-    if kind == "ASK":
-        answer_text = "true" if result.askAnswer else "false"
-        table = boolean_table(bool(result.askAnswer), _TABLE_MEDIA_TYPES.get(fmt, ""))  # CSV/TSV: the server's
-        if table is not None:
-            return Rendered(kind, table)
-        return Rendered(kind, (result.serialize(format="json") or b"") if fmt == "json" else f"{answer_text}\n".encode())
-    if fmt == "tsv":
-        return Rendered(kind, to_tsv(result).encode())
-    if fmt in ("json", "csv"):
-        return Rendered(kind, result.serialize(format=fmt) or b"")  # bytes: no destination was given
-    variables = result.vars or []
-    rows = [[shorten(row[var]) if var in row else "" for var in variables] for row in result.bindings]
-    return Rendered(kind, columns=[f"?{var}" for var in variables], rows=rows)
+    ensure_build(settings, announce)
+    store = open_store(StoreSource(files=((str(dump_path(settings)), None),)))
+    limits = dataclasses.replace(query_limits(settings), service_allowlist=frozenset())
+    vocab = Vocab(settings.base_iri)
+    dataset = QueryDataset(union_default_graph=settings.union_default_graph, base_iri=vocab.base + "sparql")
+    try:
+        outcome = _in_child(store, text, result_formats(fmt), dataset, limits, timeout_s)
+    except QueryError as exc:
+        if _UPDATE.match(code_only(text)):
+            raise QueryError(f"mcfkg query is read-only and this is an update (INSERT, DELETE, LOAD, ...): send it "
+                             f"to a server's /sparql as update= with its token. Read as a query: {exc}") from None
+        raise
+    return render(outcome, fmt, {**prefixes(vocab), **declared_prefixes(text)})
 
 
-def run_limited(settings: Settings, text: str, fmt: str, timeout_s: float) -> Rendered:
-    """Load and reason as :func:`mcfkg.build.load_and_reason`, then run ``text`` for at most ``timeout_s`` seconds.
-
-    The work happens in a child process (spawned: no state is shared with the caller); the
-    clock starts once the data is loaded, and at the limit the child is killed. Raises
-    QueryRefused (bad query, unreadable data, wrong format), QueryTimeout or QueryFailed.
-    """
-    check_format(kind_of(parse(text)), fmt)  # cheap mistakes are reported before the load
-    context = multiprocessing.get_context("spawn")
+def _in_child(store: ox.Store, text: str, formats: ResultFormats, dataset: QueryDataset, limits: Limits,
+              timeout_s: float) -> QueryOutcome:
+    """:func:`run_query` in a forked copy of this process, killed at ``timeout_s``; its error re-raised here."""
+    context = multiprocessing.get_context("fork")  # the store is shared copy-on-write: no reload
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_evaluate, args=(settings, text, fmt, sender), daemon=True, name="mcfkg-query")
+    child = context.Process(target=_evaluate, args=(store, text, formats, dataset, limits, sender),
+                            daemon=True, name="mcfkg-query")
     child.start()
     sender.close()
     try:
-        status, payload = _receive(receiver, None)
-        if status == "loaded":
-            status, payload = _receive(receiver, timeout_s)
+        if not receiver.poll(timeout_s):
+            raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped; "
+                               "narrow it or raise --timeout")
+        reply: tuple[bool, Any] = receiver.recv()
+    except EOFError:
+        reply = failure(MemoryError(), limits.process_memory_mb)  # it died: killed for its memory
     finally:
         if child.is_alive():
             child.kill()
         child.join()
         receiver.close()
-    if status == "refused":
-        raise QueryRefused(payload)
-    if status == "failed":
-        raise QueryFailed(payload)
-    return payload
+    ok, value = reply
+    if not ok:
+        name, message = value
+        raise ERRORS.get(name, QueryError)(message)
+    return value
 
 
-def _receive(receiver: Connection, timeout_s: float | None) -> tuple[str, Any]:
-    """The child's next message; QueryTimeout if none comes in ``timeout_s`` (None: wait)."""
-    if timeout_s is not None and not receiver.poll(timeout_s):
-        raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped; narrow it or raise --timeout")
+def _evaluate(store: ox.Store, text: str, formats: ResultFormats, dataset: QueryDataset, limits: Limits,
+              sender: Connection) -> None:
+    """In the child: confine it as the server confines its query processes, run, send the outcome or the error."""
+    sandbox.die_with_parent()
+    sandbox.isolate_network()  # best effort: without it SERVICE and LOAD are still refused by the check
+    sandbox.limit_memory(limits.process_memory_mb * 2**20)
+    reply: tuple[bool, Any]
     try:
-        return receiver.recv()
-    except EOFError:
-        return "failed", "the process evaluating the query ended unexpectedly (out of memory?)"
+        reply = (True, run_query(store, text, formats, dataset, limits))
+    except Exception as exc:  # noqa: BLE001 - every failure goes back as the server's error would
+        reply = failure(exc, limits.process_memory_mb)
+    sender.send(reply)
+    sender.close()
 
 
-def _evaluate(settings: Settings, text: str, fmt: str, sender: Connection) -> None:
-    """In the child process: load, report "loaded", run, and send the rendered answer or the error."""
-    from mcfkg.build import load_and_reason  # the pipeline is only needed here
-    from mcfkg.graph import LoadError
-    from mcfkg.validate import short_name
-
-    try:
-        ds = load_and_reason(settings)
-        sender.send(("loaded", None))
-        sender.send(("done", render(run(ds, text), fmt, lambda term: short_name(term, ds))))
-    except (LoadError, QueryRefused) as exc:
-        sender.send(("refused", str(exc)))
-    except Exception as exc:  # noqa: BLE001 - any engine error is reported as one line by the parent
-        sender.send(("failed", f"{type(exc).__name__}: {exc}".splitlines()[0]))
-    finally:
-        sender.close()
+def render(outcome: QueryOutcome, fmt: str, table_prefixes: dict[str, str]) -> Rendered:
+    """``outcome`` ready to print: as written by the engine, or for ``table`` a SELECT's cells (IRIs
+    shortened with ``table_prefixes``, literals by their value) and an ASK's ``true``/``false``."""
+    if fmt != TABLE or outcome.kind == GRAPH:
+        return Rendered(outcome.kind, outcome.body)
+    results = ox.parse_query_results(outcome.body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(results, ox.QueryBoolean):
+        return Rendered(outcome.kind, f"{str(bool(results)).lower()}\n".encode())
+    variables = [v.value for v in results.variables]
+    rows = [[_cell(solution[name], table_prefixes) for name in variables] for solution in results]
+    return Rendered(outcome.kind, columns=[f"?{name}" for name in variables], rows=rows)
 
 
-def _is_update(text: str) -> bool:
-    try:
-        parseUpdate(text)
-    except ParseException:
-        return False
-    return True
-
-
-def to_tsv(result: Result) -> str:
-    """SELECT solutions as SPARQL 1.1 TSV (rdflib writes CSV but not TSV): ``?var`` header, terms in N-Triples form."""
-    variables = result.vars or []
-    lines = ["\t".join(f"?{var}" for var in variables)]
-    for row in result.bindings:
-        lines.append("\t".join(row[var].n3() if var in row else "" for var in variables))
-    return "\n".join(lines) + "\n"
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, table: dict[str, str]) -> str:
+    """A term as a person reads it in a table: a prefixed name, a literal's value, ``_:id``; "" when unbound."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        short = curie(term.value, table=table)
+        return short if short != term.value else f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)

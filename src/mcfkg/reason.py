@@ -2,7 +2,7 @@
 
 owlrl computes the closure of ontology + data on a scratch union; what it adds is kept in
 the named graph ``Vocab(base).inferred_graph``, so a user can query the asserted graphs, the
-inferred graph, or both (the union default graph).
+inferred graph, or both (the endpoint's default graph, which leaves out the vocabulary).
 
 ``owl:sameAs`` links between one of our IRIs and an IRI outside the base (Wikidata, DBpedia,
 GeoNames, in the links graph) are not given to the reasoner: they say where else the thing is
@@ -16,10 +16,14 @@ owlrl also derives much that no analyst asks about. A new triple is kept only if
 2. its object is not a built-in term, which drops ``x a owl:Thing``, ``x a rdfs:Resource``,
    ``x a owl:Class``, ``p a rdf:Property``, ``C rdfs:subClassOf owl:Thing`` and the like;
 3. it does not relate a term to itself by ``owl:sameAs``, ``rdfs:subClassOf``,
-   ``rdfs:subPropertyOf``, ``owl:equivalentClass`` or ``owl:equivalentProperty``.
+   ``rdfs:subPropertyOf``, ``owl:equivalentClass`` or ``owl:equivalentProperty``;
+4. it is not about a term of the vocabulary (a subject of the ontology graph): what the
+   ontology entails about its own classes and properties (superclasses, widened domains and
+   ranges) stays with the vocabulary, which the endpoint's default graph leaves out, and is
+   read from the ontology graph with property paths (``rdfs:subClassOf+``).
 
-What remains is what matters: memberships in superclasses (including reused vocabularies such
-as ``org:Organization``), inverse and super-property relations, transitive subclass links.
+What remains is what matters: inferred facts, such as memberships in superclasses (including
+reused vocabularies such as ``org:Organization``) and inverse and super-property relations.
 """
 
 from __future__ import annotations
@@ -56,15 +60,18 @@ def is_external_link(triple: tuple[Node, Node, Node], vocab: Vocab) -> bool:
 
 
 def infer(ds: Dataset, vocab: Vocab) -> int:
-    """Add the useful OWL-RL consequences of all asserted graphs to the inferred graph; return how many.
+    """Add the useful OWL-RL consequences of all asserted graphs about facts (rule 4) to the inferred
+    graph; return how many.
 
     Re-running replaces the inferred graph, so the result depends only on the asserted graphs.
     """
     ds.remove_graph(vocab.inferred_graph)
     asserted = union_graph(ds, exclude=[vocab.inferred_graph])
+    terms = set(ds.graph(vocab.ontology_graph).subjects())
     inferred = ds.graph(vocab.inferred_graph)
     for triple in _consequences(asserted, vocab, lambda triple: True):
-        inferred.add(triple)
+        if triple[0] not in terms:
+            inferred.add(triple)
     return len(inferred)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 from abc import ABC, abstractmethod
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -31,9 +32,11 @@ from mcfkg.sparql.model import (  # re-exported: callers import them from here
     StoreUnavailable,
 )
 from mcfkg.sparql.negotiation import NotAcceptable, ResultFormats
-from mcfkg.sparql.safety import UnsafeOperation
+from mcfkg.sparql.safety import UnsafeOperation, check_query
+from mcfkg.sparql.table import Table
 from mcfkg.sparql.update_dataset import UpdateDatasetConflict
 from mcfkg.sparql.workers import PoolConfig, StoreSource
+from mcfkg.vocab import Vocab
 
 __all__ = [
     "Bindings", "InvalidRdf", "NotAcceptable", "OxigraphStore", "QueryDataset", "QueryError", "QueryOutcome",
@@ -63,8 +66,14 @@ class Store(ABC):
         """Run a query and serialise its answer in the negotiated format for its kind.
 
         ``formats`` is what content negotiation decided per result kind (or one media type).
-        ``dataset`` None: the server's default dataset (union default graph when configured).
+        ``dataset`` None: the server's default dataset (when configured, the union of the store's
+        graphs but the vocabulary, ``Vocab.vocabulary_graphs``, which GRAPH and FROM still reach).
         """
+
+    @abstractmethod
+    def table(self, sparql: str, dataset: QueryDataset | None, max_rows: int) -> Table:
+        """Run a query for a reader (the HTML results page): its first rows (triples of a CONSTRUCT), at
+        most ``max_rows`` and the result-size cap, and whether it had more. No more rows reach the caller."""
 
     @abstractmethod
     def select(self, sparql: str) -> Bindings:
@@ -92,10 +101,13 @@ class Store(ABC):
     @abstractmethod
     def load(self, data: bytes, media_type: str, graph: str | None, replace: bool,
              base_iri: str | None = None) -> bool:
-        """Parse ``data`` whole and add it to ``graph`` (replacing it when ``replace``); nothing changes on a parse error.
+        """Parse ``data`` whole and add it to ``graph`` (replacing it when ``replace``) in one
+        transaction; nothing changes on a parse error (InvalidRdf).
 
-        Relative IRIs in ``data`` resolve against ``base_iri`` (the Graph Store Protocol's
-        request or graph IRI). Returns True when the graph did not exist before.
+        ``media_type`` is an RDF media type, or ``multipart/form-data; boundary=...`` for a body
+        of RDF files, merged. Relative IRIs in ``data`` resolve against ``base_iri`` (the Graph
+        Store Protocol's request or graph IRI). Parsing may take ``query_timeout_s`` (QueryTimeout)
+        and ``process_memory_mb`` (StoreUnavailable). Returns True when the graph did not exist before.
         """
 
     @abstractmethod
@@ -111,9 +123,19 @@ class Store(ABC):
         """``query`` for async callers: never blocks the event loop."""
         return await asyncio.to_thread(self.query, sparql, formats, dataset)
 
+    async def atable(self, sparql: str, dataset: QueryDataset | None, max_rows: int) -> Table:
+        """``table`` for async callers: never blocks the event loop."""
+        return await asyncio.to_thread(self.table, sparql, dataset, max_rows)
+
     async def aupdate(self, sparql: str, using: QueryDataset | None = None, base_iri: str | None = None) -> None:
         """``update`` for async callers."""
         await asyncio.to_thread(self.update, sparql, using, base_iri)
+
+
+def query_limits(settings: Settings) -> Limits:
+    """The limits and policy every query runs under: in the server's query processes and in ``mcfkg query``."""
+    return Limits(settings.max_result_rows, frozenset(settings.service_allowlist), settings.process_memory_mb,
+                  union_excludes=frozenset(map(str, Vocab(settings.base_iri).vocabulary_graphs)))
 
 
 class OxigraphStore(Store):
@@ -133,8 +155,7 @@ class OxigraphStore(Store):
         config = PoolConfig(
             workers=max(settings.query_workers, 1),
             timeout_s=settings.query_timeout_s,
-            limits=Limits(settings.max_result_rows, frozenset(settings.service_allowlist),
-                          settings.process_memory_mb),
+            limits=query_limits(settings),
             max_workers=settings.max_query_workers,
             max_long_queries=settings.max_long_queries,
             long_query_s=settings.long_query_s,
@@ -156,13 +177,37 @@ class OxigraphStore(Store):
     def _formats(formats: ResultFormats | str) -> ResultFormats:
         return ResultFormats.only(formats) if isinstance(formats, str) else formats
 
+    def _submit_query(self, sparql: str, formats: ResultFormats | str, dataset: QueryDataset | None) -> Future:
+        """Send a query to a query process, or, if it calls allow-listed SERVICE endpoints, to the one
+        kind of process that has a network (see ``mcfkg.sparql.federation``). UnsafeOperation at once
+        for a SERVICE the allow-list does not permit."""
+        kind = "read"
+        if self.settings.service_allowlist:
+            info = check_query(sparql, frozenset(self.settings.service_allowlist))
+            kind = "federated" if info.services else "read"
+        return self._engine.submit(kind, ("query", sparql, self._formats(formats), self._dataset(dataset)))
+
     def query(self, sparql: str, formats: ResultFormats | str, dataset: QueryDataset | None = None) -> QueryOutcome:
-        return self._engine.call("read", ("query", sparql, self._formats(formats), self._dataset(dataset)))
+        return self._submit_query(sparql, formats, dataset).result()
 
     async def aquery(self, sparql: str, formats: ResultFormats | str,
                      dataset: QueryDataset | None = None) -> QueryOutcome:
-        job = ("query", sparql, self._formats(formats), self._dataset(dataset))
-        return await asyncio.wrap_future(self._engine.submit("read", job))
+        return await asyncio.wrap_future(self._submit_query(sparql, formats, dataset))
+
+    def _submit_table(self, sparql: str, dataset: QueryDataset | None, max_rows: int) -> Future:
+        """Send a table job to a query process. A federated query (which only the store process may run,
+        see ``_submit_query``) is refused with NotAcceptable: its answer comes as SPARQL results only."""
+        if self.settings.service_allowlist and check_query(sparql, frozenset(self.settings.service_allowlist)).services:
+            raise NotAcceptable("the HTML results page shows this server's own data; a federated query (SERVICE) "
+                                "is answered as SPARQL results only: ask for format=json, xml, csv or tsv")
+        rows = min(max_rows, self.settings.max_result_rows)
+        return self._engine.submit("read", ("table", sparql, self._dataset(dataset), rows))
+
+    def table(self, sparql: str, dataset: QueryDataset | None, max_rows: int) -> Table:
+        return self._submit_table(sparql, dataset, max_rows).result()
+
+    async def atable(self, sparql: str, dataset: QueryDataset | None, max_rows: int) -> Table:
+        return await asyncio.wrap_future(self._submit_table(sparql, dataset, max_rows))
 
     def select(self, sparql: str) -> Bindings:
         outcome = self.query(sparql, "application/sparql-results+json")
@@ -191,7 +236,7 @@ class OxigraphStore(Store):
 
     def load(self, data: bytes, media_type: str, graph: str | None, replace: bool,
              base_iri: str | None = None) -> bool:
-        return self._engine.call("write", ("load", data, media_type, graph, replace, base_iri))
+        return self._engine.call("write", ("upload", data, media_type, graph, replace, base_iri))
 
     def drop(self, graph: str | None) -> bool:
         return self._engine.call("write", ("drop", graph))

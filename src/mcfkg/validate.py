@@ -13,7 +13,8 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
-from rich.table import Table
+
+from mcfkg.tables import TextTable
 
 _LABELS = (SKOS.prefLabel, RDFS.label)
 
@@ -38,11 +39,10 @@ class ValidationReport:
     results: list[ValidationResult]
     graph: Graph
 
-    def as_table(self) -> Table:
-        """A rich table: one row per result, focus label first, as a person scans it."""
-        table = Table(title=f"SHACL: {len(self.results)} result(s)", show_lines=False)
-        for column in ("severity", "focus node", "path", "value", "message"):
-            table.add_column(column, overflow="fold")
+    def as_table(self) -> TextTable:
+        """One row per result, focus label first, as a person scans it (see :func:`mcfkg.tables.print_table`)."""
+        table = TextTable(("severity", "focus node", "path", "value", "message"),
+                          title=f"SHACL: {len(self.results)} result(s)")
         for r in self.results:
             table.add_row(r.severity, r.focus_label, r.path, r.value or "", r.message)
         return table

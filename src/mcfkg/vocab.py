@@ -7,9 +7,32 @@ time (see :func:`mcfkg.graph.rebase`), so nothing else may hard-code the base.
 
 from urllib.parse import urlsplit
 
+import pyoxigraph
 from rdflib import Namespace, URIRef
 
 CANONICAL_BASE = "https://w3id.org/mcfkg/"
+BASE_IRI_EXAMPLE = "https://kg.example.org/mcf/"
+
+
+def base_iri_problem(base: str) -> str | None:
+    """Why ``base`` cannot be the base IRI, or None when it can.
+
+    A base is an absolute http(s) IRI without a query, ending in ``/`` or ``#``: every IRI the
+    data mints is the base plus a path, and the server answers under the base's path. Anything
+    else was accepted once and gave dumps that pyoxigraph (so the server) cannot read.
+    """
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "it is not an absolute http(s) IRI"
+    if not base.endswith(("/", "#")):
+        return "it must end in / or #"
+    if parts.query:
+        return "it must not have a query (?...)"
+    try:
+        pyoxigraph.NamedNode(base + "id/example")
+    except ValueError as exc:
+        return f"it is not a valid IRI ({exc})"
+    return None
 
 
 class Vocab:
@@ -38,6 +61,13 @@ class Vocab:
     def ontology_graph(self) -> URIRef:
         """The named graph that holds the ontology (``ontology/mcf.ttl``)."""
         return self.GRAPH["ontology"]
+
+    @property
+    def vocabulary_graphs(self) -> tuple[URIRef, ...]:
+        """The graphs that hold vocabulary rather than facts: the default graph leaves them out, as a
+        Fuseki union default graph leaves out the stored default graph, so a generic pattern such as
+        ``?x rdfs:label ?l`` finds things, not classes; ``GRAPH`` or ``FROM`` reach them."""
+        return (self.ontology_graph,)
 
     @property
     def inferred_graph(self) -> URIRef:

@@ -20,6 +20,7 @@ import uvicorn
 from mcfkg.config import Settings
 from mcfkg.store import OxigraphStore
 from mcfkg.web.app import create_app
+from mcfkg.web.connections import server_config
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "http"
 LIBRARY = DATA / "library.trig"
@@ -47,8 +48,7 @@ class LiveServer:
 
 def start_server(settings: Settings, data: Sequence[tuple[Path, str | None]]) -> LiveServer:
     store = OxigraphStore(settings, data)
-    config = uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=0, log_level="warning",
-                            access_log=False, lifespan="on")
+    config = server_config(create_app(settings, store), settings, "127.0.0.1", 0, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()

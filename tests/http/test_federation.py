@@ -44,9 +44,11 @@ def test_the_example_query_is_documented() -> None:
     assert lines[0].startswith("# title: ") and lines[1].startswith("# description: ")
 
 
-def test_federated_query_joins_our_links_with_wikidata(wikidata: str) -> None:
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in-memory", "on-disk"])
+def test_federated_query_joins_our_links_with_wikidata(wikidata: str, on_disk: bool, tmp_path: Path) -> None:
+    """Federated queries run in the one kind of process that re-enters the network, from either store."""
     assert any(path.name == "links.trig" for path in OURS)
-    with mcfkg_serve(*OURS, allow_service=wikidata) as endpoint:
+    with mcfkg_serve(*OURS, allow_service=wikidata, store=tmp_path / "store" if on_disk else None) as endpoint:
         response = _post(endpoint, _federated_query(wikidata))
     assert response.status_code == 200, response.text
     rows = [{k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]]

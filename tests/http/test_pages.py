@@ -400,7 +400,7 @@ def test_the_plain_form_gets_results_as_a_page(client: httpx.Client) -> None:
                                              "format": "html"}).text
     assert '<th scope="col">subject</th>' in construct and '<a href="/id/c919" lang="en">C919</a>' in construct
     everything = client.get("/sparql", params={"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "format": "html"})
-    assert re.search(r"The first 1000 of \d+ rows", everything.text) and everything.text.count("<tr>") == 1001
+    assert "The first 1000 rows of a longer answer" in everything.text and everything.text.count("<tr>") == 1001
     assert client.post("/sparql", data={"query": "SELECT ?s WHERE { ?s ?p }", "format": "html"}).status_code == 400
     # Negotiation alone never picks the page: a browser opening a query URL gets SPARQL results.
     assert client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": HTML_ACCEPT}).headers[

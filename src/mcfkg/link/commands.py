@@ -14,7 +14,7 @@ from typing import ParamSpec
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from mcfkg.config import Settings
 from mcfkg.graph import LoadError
@@ -32,6 +32,7 @@ from mcfkg.link.review import (
     write_review,
 )
 from mcfkg.link.verify import verify
+from mcfkg.tables import TextTable, console, print_table
 from mcfkg.vocab import Vocab
 from mcfkg.web.prefixes import curie
 
@@ -40,11 +41,11 @@ P = ParamSpec("P")
 
 
 def _out() -> Console:
-    return Console()  # made per command so the terminal width (COLUMNS) is read when it runs
+    return console()  # made per command so the terminal width (COLUMNS) is read when it runs
 
 
 def _err() -> Console:
-    return Console(stderr=True)
+    return console(stderr=True)
 
 
 def _client(url: str, settings: Settings) -> SparqlClient:
@@ -78,14 +79,12 @@ def propose_command(settings: Settings, out: Path, limit: int) -> int:
     endpoint = settings.link_endpoint
     candidates, without = propose_all(_client(endpoint, settings), ours, limit)
     write_review(candidates, out, endpoint)
-    table = Table(title=f"Candidates from {endpoint}")
-    for column in ("entity", "candidate", "score", "evidence", "suggested"):
-        table.add_column(column, overflow="fold")
+    table = TextTable(("entity", "candidate", "score", "evidence", "suggested"), title=f"Candidates from {endpoint}")
     for c in candidates:
         predicate, advice = suggestion(c)
-        table.add_row(c.entity.slug, escape(f"{c.item.qid} {c.their_label}"), f"{c.score:g}", escape(c.evidence),
-                      escape(f"{predicate}: {advice}" if predicate else advice))
-    _out().print(table)
+        table.add_row(c.entity.slug, f"{c.item.qid} {c.their_label}", f"{c.score:g}", c.evidence,
+                      f"{predicate}: {advice}" if predicate else advice)
+    print_table(table, _out())
     if without:
         _out().print("No candidate for:")
         for entity, reason in without:
@@ -102,15 +101,14 @@ def verify_command(settings: Settings, other_urls: Mapping[str, str | None]) -> 
     ours = entities(load_union(settings), settings)
     others = {name: _client(url, settings) for name, url in other_urls.items() if url}
     findings = verify(ours, _client(settings.link_endpoint, settings), others)
-    table = Table(title=f"Link verification against {settings.link_endpoint}")
-    for column in ("entity", "link", "target", "check", "status", "detail"):
-        table.add_column(column, overflow="fold")
+    table = TextTable(("entity", "link", "target", "check", "status", "detail"),
+                      title=f"Link verification against {settings.link_endpoint}")
     style = {"ok": "green", "problem": "bold red", "note": "yellow", "not checked": "dim"}
     vocab = Vocab(settings.base_iri)
     for f in findings:
         table.add_row(f.link.subject.rsplit("/", 1)[-1], curie(str(f.link.predicate), vocab),
-                      str(f.link.target), f.check, f"[{style[f.status]}]{f.status}[/]", escape(f.detail))
-    _out().print(table)
+                      str(f.link.target), f.check, Text(f.status, style=style[f.status]), f.detail)
+    print_table(table, _out())
     problems = sum(f.status == "problem" for f in findings)
     _out().print(f"{len({(f.link.subject, f.link.target) for f in findings})} link(s), {problems} problem(s).")
     return EXIT_PROBLEMS if problems else 0

@@ -37,8 +37,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from mcfkg.sparql.model import ERRORS, QueryTimeout, StoreUnavailable
-from mcfkg.sparql.workers import PoolConfig, StoreSource, out_of_memory, supervise
+from mcfkg.sparql.model import ERRORS, QueryTimeout, StoreUnavailable, out_of_memory
+from mcfkg.sparql.workers import PoolConfig, StoreSource, supervise
 
 # The dispatcher wakes at least this often, so a deadline is enforced at most this late
 # (a submitting thread never has to wake it; a reply or a new worker wakes it anyway).
@@ -100,7 +100,7 @@ class Engine:
         self._workers: dict[int, _Worker] = {}  # by file descriptor: idle and busy
         self._idle: list[_Worker] = []
         self._queue: deque[_Queued] = deque()
-        self._writes: dict[int, Future] = {}
+        self._requests: dict[int, Future] = {}  # writes and federated queries, by request number
         self._dying: dict[int, tuple[Future | None, Exception | None]] = {}  # pid -> what to tell its client
         self._generation = 0
         self._ids = itertools.count()
@@ -139,30 +139,34 @@ class Engine:
     # -- callers' side ------------------------------------------------------------------
 
     def submit(self, kind: str, job: tuple) -> Future:
-        """Queue a ``"read"`` or ``"write"`` job; the Future holds its value or its error."""
+        """Queue a ``"read"``, ``"write"`` or ``"federated"`` job; the Future holds its value or its error.
+
+        Reads go to a query process; writes and federated queries (the only ones that may use
+        the network) to the store process, which answers them itself.
+        """
         future: Future = Future()
         deadline = time.monotonic() + self._timeout_s
         with self._lock:
             if self._closed:
                 raise StoreUnavailable(_NOT_RUNNING)
-            if kind == "write":
-                request = next(self._ids)
-                self._writes[request] = future
-                worker = None
-            else:
+            if kind == "read":
                 worker = self._take_idle()
                 if worker is None:
                     self._queue.append(_Queued(future, job, deadline))
                     return future
                 self._start(worker, future, deadline)
+            else:
+                request = next(self._ids)
+                self._requests[request] = future
+                worker = None
         if worker is not None:
             self._send_job(worker, job)
             return future
         try:
-            self._tell_store(("write", request, job))
+            self._tell_store(("write" if kind == "write" else "federate", request, job))
         except OSError as exc:
             with self._lock:
-                self._writes.pop(request, None)
+                self._requests.pop(request, None)
             raise StoreUnavailable(_NOT_RUNNING) from exc
         return future
 
@@ -334,7 +338,7 @@ class Engine:
                 if worker in self._idle:
                     self._idle.remove(worker)
                 self._retire(worker, future, StoreUnavailable(
-                    out_of_memory("the query process died", self._config.limits)))
+                    out_of_memory("the query process died", self._config.limits.process_memory_mb)))
                 return
             job = self._next_job(worker)
         if job is not None:
@@ -365,7 +369,7 @@ class Engine:
         elif kind == "done":
             request, ok, value, generation = args
             with self._lock:
-                future = self._writes.pop(request)
+                future = self._requests.pop(request)
                 self._generation = generation
                 stale = [w for w in self._idle if w.generation < generation]
                 for worker in stale:
@@ -420,11 +424,11 @@ class Engine:
         with self._lock:
             self._closed = True
             waiting = [w.future for w in self._workers.values() if w.future is not None]
-            waiting += [q.future for q in self._queue] + list(self._writes.values())
+            waiting += [q.future for q in self._queue] + list(self._requests.values())
             waiting += [f for f, _ in self._dying.values() if f is not None]
             for worker in self._workers.values():
                 worker.conn.close()
-            for pending in (self._workers, self._idle, self._queue, self._writes, self._dying):
+            for pending in (self._workers, self._idle, self._queue, self._requests, self._dying):
                 pending.clear()
             self._epoll.close()
             self._conn.close()

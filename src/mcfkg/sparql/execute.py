@@ -15,7 +15,6 @@ from typing import IO, TypedDict, cast
 import pyoxigraph as ox
 
 from mcfkg.sparql.model import (
-    InvalidRdf,
     QueryDataset,
     QueryError,
     QueryOutcome,
@@ -35,6 +34,7 @@ class Limits:
     max_result_rows: int
     service_allowlist: frozenset[str] = frozenset()
     process_memory_mb: int = 0  # what a query, trial or parse process may allocate beyond its store; 0: no limit
+    union_excludes: frozenset[str] = frozenset()  # graphs the union default graph leaves out (the vocabulary)
 
 
 def graph_node(iri: str | None) -> ox.NamedNode | ox.DefaultGraph:
@@ -70,13 +70,28 @@ class _DatasetOptions(TypedDict, total=False):
     use_default_graph_as_union: bool
 
 
-def _dataset_options(info_has_from: bool, dataset: QueryDataset) -> _DatasetOptions:
+def dataset_options(store: ox.Store, info_has_from: bool, dataset: QueryDataset,
+                    union_excludes: frozenset[str] = frozenset()) -> _DatasetOptions:
+    """The dataset a query runs on: the protocol's graphs, else its own FROM clauses, else the union
+    default graph (when configured), which leaves out the graphs named in ``union_excludes``."""
     if dataset.given:  # the protocol dataset overrides the query's FROM clauses (SPARQL protocol 2.1.4)
         return {"default_graph": [ox.NamedNode(u) for u in dataset.default_graph_uris],
                 "named_graphs": [ox.NamedNode(u) for u in dataset.named_graph_uris]}
     if dataset.union_default_graph and not info_has_from:
-        return {"use_default_graph_as_union": True}
+        return _union_options(store, union_excludes)
     return {}
+
+
+def _union_options(store: ox.Store, excludes: frozenset[str]) -> _DatasetOptions:
+    """Every graph of the store but ``excludes`` as the default graph; every named graph stays named.
+
+    Oxigraph's own union serves when none of ``excludes`` is in the store: an explicit list of
+    graphs costs one index lookup per graph and triple pattern, so it grows with the graph count.
+    """
+    if not any(store.contains_named_graph(ox.NamedNode(iri)) for iri in excludes):
+        return {"use_default_graph_as_union": True}
+    kept = [g for g in store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value in excludes)]
+    return {"default_graph": [ox.DefaultGraph(), *kept]}
 
 
 def _capped(items: Iterable[ox.Triple], limit: int) -> Iterator[ox.Triple]:
@@ -182,7 +197,7 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
               limits: Limits) -> QueryOutcome:
     """Check, run and serialise one query. Raises QueryError, UnsafeOperation, NotAcceptable, ResultTooLarge."""
     info = check_query(text, limits.service_allowlist)
-    options = _dataset_options(info.has_dataset_clause, dataset)
+    options = dataset_options(store, info.has_dataset_clause, dataset, limits.union_excludes)
 
     def run() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         return store.query(text, base_iri=dataset.base_iri, **options)
@@ -280,36 +295,35 @@ def dump(store: ox.Store, graph: str | None, media_type: str, limits: Limits,
     return _in_memory(store.dump(format=fmt, from_graph=node, prefixes=prefixes or None))
 
 
-def load(store: ox.Store, data: bytes, media_type: str, graph: str | None, replace: bool,
-         base_iri: str | None = None) -> bool:
-    """Parse ``data`` whole into ``graph``; on a parse error nothing changes. True if the graph is new."""
+def load(store: ox.Store, triples: bytes, graph: str | None, replace: bool) -> bool:
+    """Write an upload's parsed triples (N-Triples, from ``mcfkg.sparql.upload``) into ``graph``,
+    replacing it when ``replace``. True if the graph is new.
+
+    One transaction, so that after a crash the graph is the old one or the new one, never empty
+    or partial: pyoxigraph commits ``clear_graph``, ``add_graph`` and ``extend`` one by one, but
+    all the operations of one SPARQL update together. N-Triples is SPARQL's own triple syntax, so
+    the triples go into INSERT DATA as they are, and its blank nodes are fresh ones, as an
+    upload's must be. A named graph is created even by an empty upload (an empty PUT leaves an
+    empty graph).
+    """
     node = graph_node(graph)
-    fmt = rdf_format(media_type)
-    staging = ox.Store()  # parse first so a bad upload cannot leave a half-replaced graph
-    try:
-        staging.load(data, format=fmt, base_iri=base_iri, to_graph=node)
-    except (SyntaxError, ValueError) as exc:
-        if "LoadDocumentCallback" in str(exc):  # pyoxigraph's words for a remote @context it did not fetch
-            raise InvalidRdf("remote JSON-LD contexts are refused: the server fetches nothing; "
-                             "put the @context inline") from exc
-        raise InvalidRdf(str(exc)) from exc
     created = isinstance(node, ox.NamedNode) and not store.contains_named_graph(node)
-    quads = [ox.Quad(q.subject, q.predicate, q.object, node) for q in staging]
-    if replace:
-        store.clear_graph(node)
-    if isinstance(node, ox.NamedNode):
-        store.add_graph(node)
-    store.extend(quads)
+    data = triples.decode()
+    if isinstance(node, ox.DefaultGraph):
+        operations = ["CLEAR SILENT DEFAULT"] if replace else []
+        operations.append(f"INSERT DATA {{ {data} }}")
+    else:
+        operations = [f"CLEAR SILENT GRAPH {node}"] if replace else []
+        operations += [f"CREATE SILENT GRAPH {node}", f"INSERT DATA {{ GRAPH {node} {{ {data} }} }}"]
+    store.update(" ;\n".join(operations))
     return created
 
 
 def drop(store: ox.Store, graph: str | None) -> bool:
-    """Remove a graph. False if a named graph does not exist (the default graph always exists)."""
+    """Remove a graph, in one transaction (one SPARQL update, as :func:`load`). False if a named
+    graph does not exist; the default graph always exists, and is emptied."""
     node = graph_node(graph)
-    if isinstance(node, ox.DefaultGraph):
-        store.clear_graph(node)
-        return True
-    if not store.contains_named_graph(node):
+    if isinstance(node, ox.NamedNode) and not store.contains_named_graph(node):
         return False
-    store.remove_graph(node)
+    store.update("CLEAR DEFAULT" if isinstance(node, ox.DefaultGraph) else f"DROP GRAPH {node}")
     return True

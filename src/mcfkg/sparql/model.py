@@ -18,7 +18,8 @@ class QueryDataset:
     """The RDF dataset a request asks for (SPARQL protocol default-graph-uri / named-graph-uri).
 
     With neither list given, the query's own FROM/FROM NAMED apply, else the default graph is
-    the union of all graphs when ``union_default_graph`` (the server's documented default).
+    the union of all graphs but the store's vocabulary (``Limits.union_excludes``) when
+    ``union_default_graph`` (the server's documented default).
     ``base_iri`` resolves relative IRIs in the query (the protocol lets it be the endpoint).
     """
 
@@ -70,3 +71,18 @@ ERRORS: dict[str, type[Exception]] = {
     for cls in (QueryError, InvalidRdf, ResultTooLarge, QueryTimeout, ServiceFailed, StoreUnavailable,
                 UnsafeOperation, UpdateDatasetConflict, NotAcceptable, KeyError)
 }
+
+
+def out_of_memory(what: str, memory_mb: int) -> str:
+    """Why ``what`` failed when a process ran out of the memory it may use, and what to do about it."""
+    return (f"{what}: it needed more memory than this endpoint's limit of {memory_mb} MB per query, update "
+            "or upload (process_memory_mb), or crashed; narrow it (LIMIT, more specific patterns, a smaller "
+            "upload) and try again")
+
+
+def failure(exc: BaseException, memory_mb: int) -> tuple[bool, tuple[str, str]]:
+    """An exception as a reply that crosses the process boundary: ``(False, (class name, message))``."""
+    if isinstance(exc, MemoryError):
+        return False, (StoreUnavailable.__name__, out_of_memory("the operation failed", memory_mb))
+    name = type(exc).__name__ if type(exc).__name__ in ERRORS else QueryError.__name__
+    return False, (name, str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))

@@ -4,7 +4,7 @@ RFC 9110 rules: each media range in ``Accept`` carries a q-value (default 1); a
 representation's quality is the q of the *most specific* range that matches it
 (``text/csv;q=0`` beats ``text/*``); q=0 means "not acceptable". Among equally
 acceptable representations the server's order decides. A ``format=`` parameter
-overrides ``Accept`` (short names like ``json`` or a full media type), the way
+overrides ``Accept`` (a name of :mod:`mcfkg.formats` like ``json`` or ``ttl``, or a media type), the way
 YASGUI, SPARQLWrapper and most endpoints use it. Nothing acceptable: 406.
 
 Wildcards (``text/*``, ``*/*``) match only the media type we send in Content-Type, never
@@ -22,26 +22,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-# Result kinds of a SPARQL query (see mcfkg.store.ResultFormats).
-SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
+from mcfkg.formats import BOOLEAN, FORMATS, GRAPH, RDF_FORMATS, SOLUTIONS, find
 
-# The canonical media types we produce per result kind, in the server's order of preference.
-SOLUTION_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
+# The canonical media types we produce per result kind, in the server's order of preference
+# (the order of mcfkg.formats, where the names of each format are defined).
+SOLUTION_TYPES = tuple(f.media_type for f in FORMATS if SOLUTIONS in f.kinds)
 BOOLEAN_TYPES = SOLUTION_TYPES  # CSV/TSV booleans in Jena's form (see mcfkg.sparql.execute)
-GRAPH_TYPES = (
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/trig",
-    "application/n-quads",
-    "text/n3",
-)
+GRAPH_TYPES = tuple(f.media_type for f in RDF_FORMATS)
 HTML = "text/html"
 
 # Other names clients send for the same formats.
@@ -63,33 +50,6 @@ ALIASES = {
 # RDF/XML answers a request for generic XML when the result is a graph.
 _GRAPH_ALIASES = {"application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml",
                   "application/json": "application/ld+json"}
-
-# format= short names: one name may mean a solutions type and a graph type (xml, json).
-FORMAT_NAMES: dict[str, dict[str, str]] = {
-    "json": {SOLUTIONS: SOLUTION_TYPES[0], BOOLEAN: SOLUTION_TYPES[0], GRAPH: "application/ld+json"},
-    "xml": {SOLUTIONS: SOLUTION_TYPES[1], BOOLEAN: SOLUTION_TYPES[1], GRAPH: "application/rdf+xml"},
-    "srj": {SOLUTIONS: SOLUTION_TYPES[0], BOOLEAN: SOLUTION_TYPES[0]},  # Jena's short names
-    "srx": {SOLUTIONS: SOLUTION_TYPES[1], BOOLEAN: SOLUTION_TYPES[1]},
-    "csv": {SOLUTIONS: "text/csv", BOOLEAN: "text/csv"},
-    "tsv": {SOLUTIONS: "text/tab-separated-values", BOOLEAN: "text/tab-separated-values"},
-    "turtle": {GRAPH: "text/turtle"},
-    "ttl": {GRAPH: "text/turtle"},
-    "nt": {GRAPH: "application/n-triples"},
-    "ntriples": {GRAPH: "application/n-triples"},
-    "n-triples": {GRAPH: "application/n-triples"},
-    "json-ld": {GRAPH: "application/ld+json"},
-    "jsonld": {GRAPH: "application/ld+json"},
-    "rdf": {GRAPH: "application/rdf+xml"},
-    "rdf+xml": {GRAPH: "application/rdf+xml"},
-    "rdfxml": {GRAPH: "application/rdf+xml"},
-    "trig": {GRAPH: "application/trig"},
-    "nq": {GRAPH: "application/n-quads"},
-    "nquads": {GRAPH: "application/n-quads"},
-    "n-quads": {GRAPH: "application/n-quads"},
-    "n3": {GRAPH: "text/n3"},
-    "html": {GRAPH: HTML, SOLUTIONS: HTML, BOOLEAN: HTML},
-}
-
 
 class NotAcceptable(Exception):
     """No representation we can produce matches the request; the message lists what we offer."""
@@ -184,16 +144,25 @@ def choose(accept: str | None, offers: tuple[str, ...], kind: str = GRAPH) -> st
     return best
 
 
+def _offered_names(kind: str, offers: tuple[str, ...]) -> list[str]:
+    """The canonical ``format=`` name of each offered media type (``json, xml, csv, tsv``)."""
+    return [f.name for f in FORMATS if kind in f.kinds and f.media_type in offers] + (["html"] if HTML in offers else [])
+
+
 def from_format_param(value: str, kind: str, offers: tuple[str, ...]) -> str:
-    """The media type a ``format=`` value names for this result kind, or NotAcceptable."""
+    """The media type a ``format=`` value names for this result kind, or NotAcceptable.
+
+    A value is a name of :mod:`mcfkg.formats` (``ttl``, ``json``, ``.nq``), ``html``, or a media type.
+    """
     key = value.strip().lower()
-    named = FORMAT_NAMES.get(key, {}).get(kind)
+    found = find(key, {kind})
+    named = HTML if key == "html" else found.media_type if found else None
     if named is None:
         canonical = {**ALIASES, **(_GRAPH_ALIASES if kind == GRAPH else {})}.get(key, key)
         named = canonical if "/" in canonical else None
     if named is None or named not in offers:
-        names = [n for n, kinds in FORMAT_NAMES.items() if kinds.get(kind) in offers]
-        raise NotAcceptable(f"format={value!r} cannot express this result; use one of {', '.join(names)}")
+        raise NotAcceptable(f"format={value!r} cannot express this result; "
+                            f"use one of {', '.join(_offered_names(kind, offers))}")
     return named
 
 
@@ -219,22 +188,13 @@ def negotiate(accept: str | None, format_param: str | Sequence[str] | None, kind
 _KIND_NAMES = {SOLUTIONS: "a SELECT result", BOOLEAN: "an ASK result", GRAPH: "a CONSTRUCT or DESCRIBE result"}
 
 
-def _short_names(kind: str, offers: tuple[str, ...]) -> str:
-    """The first ``format=`` name of each offered media type (``json|xml|csv|tsv``)."""
-    first: dict[str, str] = {}
-    for name, kinds in FORMAT_NAMES.items():
-        if kinds.get(kind) in offers:
-            first.setdefault(kinds[kind], name)
-    return "|".join(first.values())
-
-
 def query_refusal(accept: str | None, format_param: Sequence[str], kinds: Sequence[str]) -> str:
     """One 406 message for a query whose result (of one of ``kinds``) cannot be sent as asked."""
     asked = " ".join(f"format={v}" for v in format_param) if format_param else f"'Accept: {accept}'"
     what = " or ".join(_KIND_NAMES[k] for k in kinds) if len(kinds) < 3 else "any query result"
+    results, graphs = "|".join(_offered_names(SOLUTIONS, SOLUTION_TYPES)), "|".join(_offered_names(GRAPH, GRAPH_TYPES))
     return (f"{asked} cannot express {what}. SELECT and ASK results come as {', '.join(SOLUTION_TYPES)} "
-            f"(format={_short_names(SOLUTIONS, SOLUTION_TYPES)}); CONSTRUCT and DESCRIBE "
-            f"results as {', '.join(GRAPH_TYPES)} (format={_short_names(GRAPH, GRAPH_TYPES)})")
+            f"(format={results}); CONSTRUCT and DESCRIBE results as {', '.join(GRAPH_TYPES)} (format={graphs})")
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from rdflib.plugins.sparql.parser import Query, UpdateUnit, expandUnicodeEscapes
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
-from mcfkg.sparql.lexical import code_only
+from mcfkg.sparql.lexical import measure
 
 
 class UnsafeOperation(ValueError):
@@ -105,13 +105,19 @@ def _mentions(text: str, *words: str) -> set[str]:
     return found
 
 
-def _readings(text: str, grammar: Any) -> tuple[list[Any], list[Exception]]:
-    """``text`` parsed by ``grammar`` as written and with ``\\u`` escapes expanded first (once if
-    they agree): the readings that parse, and the errors of those that do not."""
+def _variants(text: str) -> list[str]:
+    """The texts the two lexical conventions may see: as written or with ``\\u`` escapes expanded,
+    and with a carriage return ending a comment (Oxigraph) or not (rdflib, which ends one at a line feed)."""
     expanded = expandUnicodeEscapes(text)
+    return list(dict.fromkeys([text, text.replace("\r", "\n"), expanded, expanded.replace("\r", "\n")]))
+
+
+def _readings(text: str, grammar: Any) -> tuple[list[Any], list[Exception]]:
+    """``text`` parsed by ``grammar`` in each of its :func:`_variants`: the readings that parse,
+    and the errors of those that do not."""
     parsed: list[Any] = []
     errors: list[Exception] = []
-    for each in [text] if expanded == text else [text, expanded]:
+    for each in _variants(text):
         try:
             parsed.append(grammar.parse_string(each, parse_all=True))
         except Exception as exc:  # pyparsing and rdflib raise several exception types for bad syntax
@@ -119,22 +125,52 @@ def _readings(text: str, grammar: Any) -> tuple[list[Any], list[Exception]]:
     return parsed, errors
 
 
-# Deeper than this, a query is refused: Oxigraph's recursive parser overflows its stack at about
-# 3000 nested groups and kills the process. Hand-written queries nest a few levels.
+def _check_every_service_seen(text: str, algebras: list[object]) -> None:
+    """Refuse a federating query that says SERVICE more often than any reading found SERVICE calls.
+
+    A federated query runs where the network is reachable; a call hidden from this check behind
+    a visible, allowed one would go out with it. Every occurrence of the word, in strings and
+    comments too, must therefore be one of the calls the check has seen.
+    """
+    said = max(variant.casefold().count("service") for variant in _variants(text))
+    seen = min(len(service_targets(algebra)) for algebra in algebras)
+    if said > seen:
+        raise UnsafeOperation(f"SERVICE is refused: the query says SERVICE {said} times but calls {seen} "
+                              "endpoints; a federated query may use the word only in its SERVICE clauses "
+                              "(not in comments, strings or names)")
+
+
+# Oxigraph parses and evaluates recursively: past a few thousand levels it overflows its stack and
+# the process dies (SIGSEGV). Measured with pyoxigraph 0.5.13 on an 8 MiB stack (a process's main
+# thread; updates and federated queries run there), the first size that killed it:
+#   nested brackets 2200; ORDER BY (1) (1) ... 2600 items (1 element each, the dearest per element);
+#   OPTIONAL/MINUS/BIND chains 2600 (2-4 elements each); RDF collection items 4050; UNION 6600;
+#   1+1+... 6900 terms; triple patterns 8100 (BGP or object list); &&, || and ! 9300; path | 10900.
+# On the 64 MiB stack query workers use (``mcfkg.sparql.stack``) each figure is about 8 times
+# larger (OPTIONAL 53 000, 1+1+... 75 000, brackets 17 500). Operations at twice both limits, in
+# the dearest shapes (250 nested groups around ORDER BY, OPTIONAL, BIND or && chains), still ran
+# on 8 MiB. Hand-written queries nest a few levels and have a few dozen elements (this project's
+# largest: 5 and 24); a VALUES block, IN (...) list or INSERT DATA of any length counts 1 or 0.
 MAX_NESTING = 256
+MAX_ELEMENTS = 1000
 
 
 def check_nesting(text: str) -> None:
-    """Refuse an operation whose brackets nest deeper than :data:`MAX_NESTING` (outside strings and comments)."""
-    depth = deepest = 0
-    for char in code_only(text):
-        if char in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "})]":
-            depth = max(depth - 1, 0)
-    if deepest > MAX_NESTING:
-        raise UnsafeOperation(f"the operation nests brackets {deepest} deep; this endpoint allows {MAX_NESTING}")
+    """Refuse an operation that would nest Oxigraph's recursion too deep for its stack: brackets deeper
+    than :data:`MAX_NESTING`, or more than :data:`MAX_ELEMENTS` operators and pattern elements,
+    which the engine nests too (``a && b && c`` is ``(a && b) && c``). See :func:`lexical.measure`."""
+    if len(text) <= MAX_ELEMENTS and sum(map(text.count, "{([")) <= MAX_NESTING:
+        return  # every element takes a character and every level an opening bracket: too short to exceed either
+    shape = measure(text)
+    if shape.nesting > MAX_NESTING:
+        raise UnsafeOperation(f"the operation nests brackets {shape.nesting} deep; this endpoint allows "
+                              f"{MAX_NESTING} (its nesting limit); flatten it and try again")
+    if shape.elements > MAX_ELEMENTS:
+        raise UnsafeOperation(
+            f"the operation is too long: it chains {shape.elements} operators and pattern elements (&&, ||, +, "
+            f"=, UNION, OPTIONAL, FILTER, path | and /, triple patterns, bracketed groups ...); this endpoint "
+            f"allows {MAX_ELEMENTS} (its length limit), because the query engine nests one level per element. "
+            "Pass long lists of values as VALUES or IN (...), which count once, or split the operation")
 
 
 @lru_cache(maxsize=512)
@@ -160,6 +196,8 @@ def check_query(text: str, allowlist: frozenset[str] = frozenset()) -> QueryInfo
                                   f"check ({exc})") from exc
         return QueryInfo(has_dataset_clause=False)
     services = tuple(dict.fromkeys(s for query in queries for s in _check_services(query.algebra, allowlist)))
+    if services:
+        _check_every_service_seen(text, [query.algebra for query in queries])
     return QueryInfo(has_dataset_clause=any(query.algebra.get("datasetClause") for query in queries),
                      services=services)
 
@@ -175,7 +213,7 @@ def check_update(text: str, allowlist: frozenset[str] = frozenset()) -> None:
     try:
         if errors:
             raise errors[0]
-        updates = [translateUpdate(reading[0]) for reading in readings]
+        updates = [translateUpdate(reading[0]) for reading in readings if len(reading)]
     except Exception as exc:
         keywords = " or ".join(sorted(p.upper() for p in present))
         raise UnsafeOperation(f"the update is refused: it mentions {keywords} in a form this endpoint cannot "

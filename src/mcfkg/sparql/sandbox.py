@@ -6,8 +6,9 @@ in what the operating system lets a process do:
 
 - ``isolate_network``: the store process (and every query, trial and parse process it starts)
   runs in a network namespace of its own with no interface but a downed loopback, so no query
-  or update can open a connection to anything, whatever its text. Only when an operator
-  allow-lists SERVICE endpoints does the store keep the host's network.
+  or update can open a connection to anything, whatever its text. When an operator allow-lists
+  SERVICE endpoints, only the process started for one federated query re-enters the host's
+  network (``host_network`` before isolating, ``enter_network`` in that process).
 - ``limit_memory``: a process may allocate only so much beyond what it inherited, so a query
   that materialises too much fails in its own process (MemoryError, or an aborted worker),
   never by the machine's OOM killer.
@@ -19,10 +20,12 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import multiprocessing.reduction
 import os
 import resource
 import signal
 import socket
+from typing import Any
 
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
@@ -56,6 +59,35 @@ def isolate_network() -> bool:
     except OSError:
         pass  # still isolated; ids show as the overflow id
     return True
+
+
+class NetworkHandle:
+    """An open descriptor of a network namespace, which a child process receives as its own copy
+    however it is started (fork, fork server, spawn: multiprocessing passes the descriptor)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        return _received, (multiprocessing.reduction.DupFd(self.fd),)
+
+
+def _received(duplicate: Any) -> NetworkHandle:
+    return NetworkHandle(duplicate.detach())
+
+
+def host_network() -> NetworkHandle | None:
+    """A handle on this process's network namespace, to re-enter it later (None: not on this system)."""
+    try:
+        return NetworkHandle(os.open("/proc/self/ns/net", os.O_RDONLY))
+    except OSError:
+        return None
+
+
+def enter_network(handle: NetworkHandle) -> bool:
+    """Move this process into the network namespace ``handle`` refers to; False if not permitted
+    (re-entering the host's network takes CAP_SYS_ADMIN there: root, not a user namespace)."""
+    return _libc.setns(handle.fd, _CLONE_NEWNET) == 0
 
 
 def network_isolated() -> bool:

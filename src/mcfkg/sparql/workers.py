@@ -22,12 +22,14 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
   links, of an on-disk one): past the time limit the trial is killed and the update is
   refused with nothing changed; only an update whose trial finished in time is applied.
   The time counts from the update's arrival, so a queue of writes cannot wait forever.
+- an upload is first parsed in a *parse process* (``mcfkg.sparql.upload``), bounded in time and
+  memory, beside the other writes; only its parsed triples are written, in one transaction.
 
 Every process started here dies with the store process and may allocate only so much memory
 (``sandbox``); without a SERVICE allow-list none of them has a network (the store process leaves
 the host's network before it loads the store).
 
-Messages from the web process: ``("write", request, job)``, ``("size", n)``, ``("kill", pid)``, ``("close",)``.
+Messages from the web process: ``("write", request, job)``, ``("federate", request, job)``, ``("size", n)``, ``("kill", pid)``, ``("close",)``.
 To it: ``("worker", pid, generation)`` followed by the pipe's descriptor, ``("killed", pid)``
 and ``("done", request, ok, value, generation)``.
 """
@@ -38,6 +40,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
 import multiprocessing.reduction
+import os
 import shutil
 import tempfile
 import threading
@@ -49,16 +52,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mcfkg.sparql import execute, sandbox
+from mcfkg.leftovers import TRIAL_PREFIX, owned_prefix
+from mcfkg.sparql import execute, sandbox, upload
+from mcfkg.sparql.federation import FederatedQueries
 from mcfkg.sparql.lexical import matches_patterns
-from mcfkg.sparql.model import ERRORS, QueryTimeout
-
-
-def out_of_memory(what: str, limits: execute.Limits) -> str:
-    """Why ``what`` failed when a process ran out of the memory it may use, and what to do about it."""
-    return (f"{what}: it needed more memory than this endpoint's limit of {limits.process_memory_mb} MB per "
-            "query, update or upload (process_memory_mb), or crashed; narrow it (LIMIT, more specific "
-            "patterns, a smaller upload) and try again")
+from mcfkg.sparql.model import QueryTimeout, failure, out_of_memory
+from mcfkg.sparql.stack import on_large_stack
+from mcfkg.sparql.table import run_table
+from mcfkg.xml_entities import REFUSAL, declares_entities
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ def open_store(source: StoreSource) -> ox.Store:
         fmt = ox.RdfFormat.from_extension(Path(file).suffix.lstrip("."))
         if fmt is None:
             raise ValueError(f"{file}: unknown RDF file extension (use .nq, .trig, .ttl, .nt, .rdf, .jsonld)")
+        if fmt == ox.RdfFormat.RDF_XML and declares_entities(Path(file).read_bytes()):
+            raise SyntaxError(f"{file}: {REFUSAL}")
         try:  # load, not bulk_load: bulk loading leaves threads behind, and this process forks
             store.load(path=file, format=fmt, to_graph=execute.graph_node(graph))
         except SyntaxError as exc:
@@ -112,6 +115,9 @@ def _run_read(store: ox.Store, job: tuple, limits: execute.Limits) -> Any:
     if name == "query":
         text, formats, dataset = args
         return execute.run_query(store, text, formats, dataset, limits)
+    if name == "table":  # the HTML results page: the first rows only
+        text, dataset, max_rows = args
+        return run_table(store, text, dataset, limits, max_rows)
     if name == "graphs":
         return execute.graph_names(store)
     if name == "dump":
@@ -132,15 +138,8 @@ def _run_write(store: ox.Store, job: tuple, limits: execute.Limits) -> Any:
     raise ValueError(f"unknown write job {name}")
 
 
-def _failure(exc: BaseException, limits: execute.Limits) -> tuple[bool, tuple[str, str]]:
-    if isinstance(exc, MemoryError):
-        return False, ("StoreUnavailable", out_of_memory("the operation failed", limits))
-    name = type(exc).__name__ if type(exc).__name__ in ERRORS else "QueryError"
-    return False, (name, str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
-
-
 def _confine(limits: execute.Limits) -> None:
-    """What every process the store process starts does first: die with it, and stay within its memory."""
+    """What query workers and update trials do first: die with the store process, and stay within their memory."""
     sandbox.die_with_parent()
     sandbox.limit_memory(limits.process_memory_mb * 2**20)
 
@@ -157,9 +156,9 @@ def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | 
         except (EOFError, OSError):
             return
         try:
-            reply = (True, _run_read(store, job, limits))
+            reply = (True, on_large_stack(_run_read, store, job, limits))  # room for deep queries
         except Exception as exc:  # every failure goes back to the client, the worker lives on
-            reply = _failure(exc, limits)
+            reply = failure(exc, limits.process_memory_mb)
         conn.send(reply)
 
 
@@ -173,7 +172,7 @@ def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | s
     try:
         reply = (True, _run_write(store, job, limits))
     except Exception as exc:
-        reply = _failure(exc, limits)
+        reply = failure(exc, limits.process_memory_mb)
     conn.send(reply)
 
 
@@ -212,12 +211,17 @@ class Supervisor:
     writer: threading.Thread | None = None
     trial: _Trial | None = None
     size: int = 0  # query processes of the current generation to keep (the web process decides)
+    host_network: sandbox.NetworkHandle | None = None  # for federated queries (see supervise)
 
     def __post_init__(self) -> None:
         self.size = self.config.workers
         self.write_done, self._write_signal = multiprocessing.Pipe(duplex=False)
         self.context: multiprocessing.context.ForkServerContext | multiprocessing.context.ForkContext = (
             _fork_server() if self.source.path else multiprocessing.get_context("fork"))
+        self.federated = FederatedQueries(self.context, self.source.path or self.store, self.config.limits,
+                                          self.config.timeout_s, self.host_network)
+        self.federated_waiting: deque = deque()  # (request, job, deadline) held while a write runs
+        self.parses = upload.Parses(_fork_server(), self.config.limits, self.config.timeout_s)
 
     def _spawn(self) -> None:
         parent, child = self.context.Pipe()
@@ -232,6 +236,11 @@ class Supervisor:
         self.web.send(("worker", pid, self.generation))
         multiprocessing.reduction.send_handle(self.web, parent.fileno(), 0)  # the pid is unused on POSIX
         parent.close()  # the web process holds its own copy now
+
+    def _start_federated(self) -> None:
+        """Start the federated queries that wait, unless a write runs (forking then is unsafe, as in _fill)."""
+        while self.federated_waiting and self.writer is None:
+            self.federated.start(*self.federated_waiting.popleft())
 
     def _fill(self) -> None:
         """Fork workers of the current generation up to ``size`` (never during a write:
@@ -266,7 +275,7 @@ class Supervisor:
         parent, child = self.context.Pipe()
         checkpoint = None
         if self.source.path:  # RocksDB's threads make forking unsafe: a spawned process opens a checkpoint
-            checkpoint = tempfile.mkdtemp(prefix="mcfkg-trial-")
+            checkpoint = tempfile.mkdtemp(prefix=owned_prefix(TRIAL_PREFIX))  # removed at start if left here
             shutil.rmtree(checkpoint)  # backup() creates the directory itself
             self.store.backup(checkpoint)
         process = self.context.Process(target=_trial_main, name="mcfkg-update-trial",
@@ -284,7 +293,7 @@ class Supervisor:
                 reply = trial.conn.recv()
             except (EOFError, OSError):
                 reply = (False, ("StoreUnavailable", out_of_memory("the update's trial process died",
-                                                                       self.config.limits)))
+                                                                       self.config.limits.process_memory_mb)))
         trial.process.kill()
         trial.process.join()
         trial.conn.close()
@@ -300,6 +309,17 @@ class Supervisor:
             self.web.send(("done", trial.request, *reply, self.generation))
             self._start_write()
 
+    def _queue_parsed(self, outcomes: list[tuple[int, upload.Outcome]]) -> None:
+        """Queue each parsed upload's write (storing its triples); tell the refused ones why."""
+        if not outcomes:
+            return
+        for request, (ok, value) in outcomes:
+            if ok:
+                self.writes.append((request, value, time.monotonic()))
+            else:
+                self.web.send(("done", request, False, value, self.generation))
+        self._start_write()
+
     def _refuse(self, request: int, message: str) -> None:
         self.web.send(("done", request, False, (QueryTimeout.__name__, message), self.generation))
         self._start_write()
@@ -311,7 +331,7 @@ class Supervisor:
             try:
                 reply = (True, _run_write(self.store, job, self.config.limits))
             except Exception as exc:
-                reply = _failure(exc, self.config.limits)
+                reply = failure(exc, self.config.limits.process_memory_mb)
             self._write_signal.send((request, reply))
 
         self.writer = threading.Thread(target=run, name="mcfkg-write")
@@ -326,25 +346,31 @@ class Supervisor:
             self.generation += 1
         self._fill()  # hands over the updated store's workers before the write is acknowledged
         self.web.send(("done", request, *reply, self.generation))
+        self._start_federated()
         self._start_write()
 
     def run(self) -> None:
         self._fill()
         while True:
-            waiting: list[Any] = [self.web, self.write_done]
-            timeout = None
+            waiting: list[Any] = [self.web, self.write_done, *self.federated.pipes, *self.parses.pipes]
+            deadlines = [self.federated.next_deadline(), self.parses.next_deadline()]
             if self.trial is not None:
                 waiting.append(self.trial.conn)
-                timeout = max(self.trial.deadline - time.monotonic(), 0)
+                deadlines.append(self.trial.deadline)
+            soonest = min((d for d in deadlines if d is not None), default=None)
+            timeout = None if soonest is None else max(soonest - time.monotonic(), 0)
             ready_list = multiprocessing.connection.wait(waiting, timeout)
             if self.trial is not None and (self.trial.conn in ready_list or time.monotonic() >= self.trial.deadline):
                 self._finish_trial(self.trial)
+            for request, reply in self.federated.finished(ready_list):
+                self.web.send(("done", request, *reply, self.generation))
+            self._queue_parsed(self.parses.finished(ready_list))
             for ready in ready_list:
                 if ready is self.write_done:
                     self._finish_write()
                     continue
                 if ready is not self.web:
-                    continue  # a trial's pipe, handled above
+                    continue  # a trial's, federated query's or parse's pipe, handled above
                 try:
                     kind, *args = self.web.recv()
                 except (EOFError, OSError):
@@ -356,6 +382,13 @@ class Supervisor:
                 elif kind == "size":
                     self.size = min(max(args[0], self.config.workers), self.config.most_workers)
                     self._fill()
+                elif kind == "federate":
+                    request, job = args
+                    self.federated_waiting.append((request, job, time.monotonic() + self.config.timeout_s))
+                    self._start_federated()
+                elif args[1][0] == "upload":  # parsed first, in a process of its own
+                    request, job = args
+                    self.parses.add(request, job, time.monotonic() + self.config.timeout_s)
                 else:
                     request, job = args
                     self.writes.append((request, job, time.monotonic() + self.config.timeout_s))
@@ -365,22 +398,30 @@ class Supervisor:
 def supervise(web: multiprocessing.connection.Connection, source: StoreSource, config: PoolConfig) -> None:
     """The store process's main function: load the store, report, then serve until closed.
 
-    Without a SERVICE allow-list the process first leaves the host's network (with every process
-    it will start), so nothing it runs can open a connection, whatever the operation's text.
+    The process first leaves the host's network (with every process it will start), so nothing it
+    runs can open a connection, whatever the operation's text; with a SERVICE allow-list it keeps
+    a handle on the host's network for federated queries (``mcfkg.sparql.federation``). Where
+    that handle could not be used again (no root), it stays on the host's network instead and
+    the SERVICE check alone guards it.
     """
-    isolated = not config.limits.service_allowlist and sandbox.isolate_network()
+    host = None
+    if config.limits.service_allowlist:
+        host = sandbox.host_network() if os.geteuid() == 0 else None
+    isolated = (host is not None or not config.limits.service_allowlist) and sandbox.isolate_network()
     try:
         store = open_store(source)
     except Exception as exc:
         web.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    supervisor = Supervisor(web, store, source, config)
+    supervisor = Supervisor(web, store, source, config, host_network=host if isolated else None)
     web.send(("ready", {"network_isolated": isolated}))
     try:
         supervisor.run()
     finally:
         for process, _ in supervisor.workers.values():
             process.kill()
+        supervisor.federated.stop_all()
+        supervisor.parses.stop_all()
         if supervisor.trial is not None:
             supervisor.trial.process.kill()
             if supervisor.trial.checkpoint:

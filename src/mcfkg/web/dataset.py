@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, PlainTextResponse
 from rdflib import Graph, Literal, URIRef
 
-from mcfkg.export import FORMATS
+from mcfkg.export import FORMATS, dump_file, serialise_graph
 from mcfkg.sparql.negotiation import GRAPH, HTML, NotAcceptable, negotiate
 from mcfkg.store import Store
 from mcfkg.vocab import Vocab
@@ -29,7 +29,7 @@ from mcfkg.web.rdf_body import SERIALIZERS
 from mcfkg.web.templating import render, settings_of, store_of, vocab_of
 
 DOWNLOADS: dict[str, str] = {
-    **{spec.filename: spec.media_type for spec in FORMATS.values()},
+    **{dump_file(spec): spec.media_type for spec in FORMATS.values()},
     "void.ttl": "text/turtle",
     "context.jsonld": "application/ld+json",
 }
@@ -106,8 +106,7 @@ def dataset_page(request: Request) -> Response:
                 "No VoID description yet: run `mcfkg build` to write dist/void.ttl.", status_code=404
             )
         void = Graph().parse(void_file, format="turtle")
-        serializer = SERIALIZERS[media_type][0]
-        return Response(void.serialize(format=serializer, encoding="utf-8"), media_type=media_type, headers=headers)
+        return Response(serialise_graph(void, SERIALIZERS[media_type]), media_type=media_type, headers=headers)
     totals, graphs, classes = statistics(store_of(request), vocab)
     response = render(
         request,

@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from mcfkg.vocab import Vocab
-from mcfkg.web.describe import Description, Fact, Source
+from mcfkg.web.describe import Description, Detail, Fact, Source
 from mcfkg.web.prefixes import curie
 
 SCHEMA = "https://schema.org/"
@@ -53,6 +53,8 @@ class Value:
     lang: str | None = None
     sources: list[Source] = field(default_factory=list)
     inferred: bool = False
+    # For an n-ary node (a conferral, an application, ...): its own facts, shown under it.
+    details: list[tuple[Link, Value]] = field(default_factory=list)
 
 
 @dataclass
@@ -112,6 +114,16 @@ class Presenter:
         value = self.value(fact.other, fact.nested)
         value.sources, value.inferred = fact.sources, fact.inferred
         return value
+
+    def details(self, details: list[Detail], about: URIRef) -> list[tuple[Link, Value]]:
+        """An n-ary node's facts as shown under it, by property: its type, its names and the link back
+        to ``about`` (the page's own IRI) are left out, the link already says them."""
+        shown = [
+            (self.link(d.predicate), self.value(d.value, list(d.nested)))
+            for d in details
+            if d.predicate not in LABEL_PREDICATES and d.predicate != RDF.type and d.value != about
+        ]
+        return sorted(shown, key=lambda pair: (pair[0].text.casefold(), pair[1].text.casefold()))
 
     def value(self, node: Node, nested: list[tuple[URIRef, Node]] | None = None) -> Value:
         """A term as shown; amounts and quantities (``nested`` pairs) in words, still linking to their page."""
@@ -181,12 +193,15 @@ def format_structured(pairs: list[tuple[URIRef, Node]], vocab: Vocab) -> str:
     return ""
 
 
-def _groups(presenter: Presenter, facts: list[Fact]) -> list[PropertyGroup]:
-    """Facts grouped by property; links before literals inside a group; groups in label order."""
+def _groups(presenter: Presenter, facts: list[Fact], about: URIRef) -> list[PropertyGroup]:
+    """Facts grouped by property, n-ary values with their details; links before literals inside a group;
+    groups in label order."""
     groups: dict[URIRef, PropertyGroup] = {}
     for fact in facts:
         group = groups.setdefault(fact.predicate, PropertyGroup(presenter.link(fact.predicate), []))
-        group.values.append(presenter.fact_value(fact))
+        value = presenter.fact_value(fact)
+        value.details = presenter.details(fact.details, about)
+        group.values.append(value)
     for group in groups.values():
         group.values.sort(key=lambda v: (v.link is None, v.inferred, v.text.casefold()))
     return sorted(groups.values(), key=lambda g: g.prop.text.casefold())
@@ -240,6 +255,17 @@ def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[
     }
 
 
+def _details_once(*sections: list[PropertyGroup]) -> None:
+    """Keep an n-ary node's details at its first row in page order: a node linked by several properties
+    (a product set developed in, produced in and credited to a city) is spelt out once."""
+    seen: set[str] = set()
+    for value in (v for groups in sections for g in groups for v in g.values):
+        if value.details and value.link is not None:
+            if value.link.iri in seen:
+                value.details = []
+            seen.add(value.link.iri)
+
+
 def entity_page(desc: Description, vocab: Vocab) -> EntityPage:
     """Everything the entity template shows, computed once."""
     presenter = Presenter(vocab, desc.labels)
@@ -271,16 +297,19 @@ def entity_page(desc: Description, vocab: Vocab) -> EntityPage:
         )
         for s, p, o, g in desc.contents
     ]
+    facts = _groups(presenter, [f for f in rest if not f.inferred], desc.iri)
+    incoming = _groups(presenter, desc.incoming, desc.iri)
+    _details_once(facts, incoming)
     return EntityPage(
         iri=str(desc.iri),
         title=str(title) if title is not None else curie(str(desc.iri), vocab),
         title_lang=title.language if title is not None else None,
         labels=label_values,
         types=types,
-        facts=_groups(presenter, [f for f in rest if not f.inferred]),
-        inferred=_groups(presenter, [f for f in rest if f.inferred]),
-        identity=_groups(presenter, identity),
-        incoming=_groups(presenter, desc.incoming),
+        facts=facts,
+        inferred=_groups(presenter, [f for f in rest if f.inferred], desc.iri),
+        identity=_groups(presenter, identity, desc.iri),
+        incoming=incoming,
         contents=contents,
         graph=_graph_data(desc, presenter),
         query=desc.query,

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from mcfkg.sparql.negotiation import GRAPH, HTML, negotiate
 from mcfkg.sparql.protocol import ProtocolError
@@ -61,6 +62,12 @@ def forbidden(message: str) -> HttpError:
 
 def payload_too_large(limit: int) -> HttpError:
     return HttpError(413, f"the request body is larger than this endpoint's limit of {limit} bytes")
+
+
+def request_timeout(seconds: float) -> HttpError:
+    return HttpError(408, f"the request body did not arrive within {seconds:g} s of its headers, this endpoint's "
+                          "limit (request_body_timeout_s); send it at once, or a large upload in parts",
+                     {"Connection": "close"})
 
 
 # Store and protocol errors -> HTTP status. Order matters only for subclasses (none here).
@@ -120,6 +127,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def protocol_error(request: Request, exc: ProtocolError) -> Response:
         request.state.outcome = f"protocol error {exc.status}"
         return _error_response(exc.status, str(exc))
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_disconnected(request: Request, exc: ClientDisconnect) -> Response:
+        """The client hung up before its request body was complete: nobody to answer, nothing to fix here.
+        The request log says so (status 499, as nginx logs it); no error, no traceback."""
+        request.state.outcome = "client disconnected before sending its whole request"
+        return Response(status_code=499)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

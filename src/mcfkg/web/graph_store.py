@@ -11,15 +11,16 @@ Graphs are named two ways (GSP §4):
 Dumps carry the project's prefixes and are capped at ``Settings.max_result_rows`` triples (413),
 like query answers. GET and HEAD are open; PUT, POST and DELETE need ``Authorization: Bearer <Settings.update_token>``
 (403 and nothing changes otherwise, and always when no token is configured). An upload is read up
-to ``Settings.max_upload_bytes`` (413 past it) and parsed whole before anything is stored: a
-malformed body is a 400 with the parser's message and leaves the graph as it was. Parsing never
-fetches anything (JSON-LD remote ``@context`` is refused by the parser).
+to ``Settings.max_upload_bytes`` (413 past it) and parsed whole before anything is stored, by a
+process of its own that may take ``query_timeout_s`` and ``process_memory_mb`` (503 past either;
+see ``mcfkg.sparql.upload``): a malformed body is a 400 with the parser's message and leaves the
+graph as it was, and so is RDF/XML that declares entities. Each write is one transaction: after a
+crash a graph is as it was before or after it. Parsing never fetches anything (JSON-LD remote
+``@context`` is refused by the parser).
 """
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import uuid
 from dataclasses import dataclass
 
@@ -102,39 +103,16 @@ def _upload_type(content_type: str | None) -> str:
     return UPLOAD_TYPES[media_type]
 
 
-def _merge_parts(body: bytes, content_type: str) -> bytes:
-    """The RDF files of a multipart/form-data body, parsed and merged into one N-Triples document.
-
-    Every part must parse; blank nodes are renamed per part so two files' ``_:b`` stay distinct.
-    """
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
-    if not message.is_multipart():
-        raise bad_request("the multipart/form-data body has no parts (is its boundary right?)")
-    triples: list[ox.Triple] = []
-    for part in message.iter_parts():
-        name = part.get_filename() or part.get_param("name", header="content-disposition") or "part"
-        media_type = _upload_type(part.get("content-type", "text/turtle"))
-        payload = part.get_payload(decode=True)  # bytes for a leaf part, None for a nested multipart one
-        try:
-            quads = ox.parse(payload if isinstance(payload, bytes) else b"", ox.RdfFormat.from_media_type(media_type),
-                             without_named_graphs=True, rename_blank_nodes=True)
-            triples.extend(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-        except SyntaxError as exc:
-            raise bad_request(f"part {name!r} is not valid {media_type}: {exc}") from exc
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-
-
 async def _upload(request: Request) -> tuple[bytes, str]:
-    """Authorised body and its RDF media type (multipart merged to N-Triples).
+    """Authorised body and its media type: an RDF one, or for a POST of RDF files multipart/form-data
+    with its boundary (the store parses and merges the parts).
 
     The app's BodyLimit middleware has already cut the body at ``Settings.max_upload_bytes`` (413).
     """
     require_write_access(request)
     content_type = request.headers.get("content-type")
     if _media_type(content_type) == MULTIPART and request.method == "POST":
-        body = await request.body()
-        return await run_in_threadpool(_merge_parts, body, content_type or ""), "application/n-triples"
+        return await request.body(), content_type or MULTIPART
     media_type = _upload_type(content_type)
     return await request.body(), media_type
 
@@ -147,7 +125,7 @@ async def _load(request: Request, target: Target, replace: bool) -> bool:
     try:
         return await run_in_threadpool(_store(request).load, data, media_type, target.graph, replace, base_iri)
     except InvalidRdf as exc:
-        raise bad_request(f"the body is not valid {media_type}; nothing was stored: {exc}") from exc
+        raise bad_request(f"nothing was stored: {exc}") from exc
 
 
 def _missing(target: Target) -> HttpError:

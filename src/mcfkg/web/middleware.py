@@ -1,10 +1,11 @@
-"""ASGI middleware: the request-body cap, the mount path, HEAD as GET, one Accept header, one log line per request.
+"""ASGI middleware: the request-body cap and deadline, the mount path, HEAD as GET, one Accept header, one log line per request.
 
 All are plain ASGI (not BaseHTTPMiddleware), so they add no task or copy per request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -12,7 +13,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mcfkg.config import Settings
-from mcfkg.web.errors import HttpError, payload_too_large
+from mcfkg.web.errors import HttpError, payload_too_large, request_timeout
 
 log = logging.getLogger("mcfkg.web")
 
@@ -24,10 +25,13 @@ def body_limit(settings: Settings, scope: Scope) -> int:
 
 
 class BodyLimit:
-    """ASGI middleware: 413 as soon as a body passes its limit (declared or while streaming).
+    """ASGI middleware: 413 as soon as a body passes its limit (declared or while streaming), 408 when it
+    is not all there ``request_body_timeout_s`` after the request's headers.
 
-    Starlette reads bodies whole with no limit; this counts the bytes as they arrive, so an
-    endless chunked upload is cut off at the limit instead of filling memory.
+    Starlette reads bodies whole with no limit and waits for them for ever; this counts the bytes as
+    they arrive, so an endless chunked upload is cut off at the limit instead of filling memory, and
+    a client that stops sending (half-open) frees its connection. Once the body is complete, reads
+    (which then only wait for a disconnect, during long answers) are no longer timed.
     """
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
@@ -43,15 +47,23 @@ class BodyLimit:
             await _send_error(payload_too_large(limit), send)
             return
         received = 0
-        started = False
+        started = complete = False
+        deadline = asyncio.get_running_loop().time() + self.settings.request_body_timeout_s
 
         async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete:
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise request_timeout(self.settings.request_body_timeout_s) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise payload_too_large(limit)
+                complete = not message.get("more_body", False)
             return message
 
         async def tracking_send(message: Message) -> None:

@@ -5,6 +5,11 @@ Python 3.11) fails on import (it reads a pyproject.toml that its wheel does not 
 3.3.4 cannot document an ontology whose IRI ends in ``/`` (ours, ``mcf:``) and sets the
 root logger to DEBUG on import. The pages read the ontology graph served by the store
 (so they follow the configured base) and the shapes file the build validates with.
+
+Besides our own terms, ``/ontology`` documents the reused terms the ontology annotates
+(``schema:value``, ``prov:wasAttributedTo``, ...), gives each datatype property the shape of its
+values, and shows the example query of each query pattern (``mcfkg.web.model_docs``), as
+``docs/model.md`` does.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from rdflib.term import Node
 from mcfkg.graph import LoadError, load_graph
 from mcfkg.vocab import Vocab
 from mcfkg.web.entity_view import Link, Presenter
+from mcfkg.web.model_docs import english, pattern_examples, query_body, value_shapes
 from mcfkg.web.templating import render, settings_of, store_of, vocab_of
 
 router = APIRouter()
@@ -62,12 +68,16 @@ LOGICAL = {SH["or"]: ("either", " or "), SH["and"]: ("all of", " and "), SH.xone
 
 @dataclass
 class Term:
-    """One term of our ontology as documented: its link, labels, definition and named relations."""
+    """One term the ontology documents: its link, labels, definition, how mcfkg uses it (reused terms),
+    an example, named relations, and for a datatype property the shape of its values."""
 
     link: Link
     labels: list[Literal]
     definition: str
+    scope_note: str = ""
+    example: str = ""
     relations: list[tuple[str, list[Link]]] = field(default_factory=list)
+    value_shapes: list[str] = field(default_factory=list)
 
 
 def ontology_graph(request: Request) -> Graph:
@@ -82,27 +92,25 @@ def ontology_graph(request: Request) -> Graph:
 
 
 def _text(graph: Graph, node: Node, *props: URIRef) -> str:
-    for prop in props:
-        values = list(graph.objects(node, prop))
-        english = [v for v in values if isinstance(v, Literal) and v.language in (None, "en")]
-        if english or values:
-            return str((english or values)[0])
-    return ""
+    """The English text of the first of ``props`` that ``node`` has (see :func:`model_docs.english`)."""
+    return next((text for prop in props if (text := english(graph, node, prop))), "")
 
 
-def document_terms(graph: Graph, vocab: Vocab) -> dict[str, list[Term]]:
-    """Our own terms (in the ``mcf:`` namespace) by kind, each with labels, definition and relations."""
+def document_terms(graph: Graph, vocab: Vocab, shapes: Graph) -> dict[str, list[Term]]:
+    """The terms the ontology defines or annotates (``rdfs:isDefinedBy``) by kind, each with labels,
+    definition, use, example and relations; datatype properties with the shape ``shapes`` give their values."""
     labels: dict[URIRef, list[Literal]] = {}
     for s, o in graph.subject_objects(RDFS.label):
         labels.setdefault(s, []).append(o)  # type: ignore[arg-type]
     presenter = Presenter(vocab, labels)
+    shaped = value_shapes(shapes, lambda term: presenter.link(term).text)
     sections: dict[str, list[Term]] = {}
     for kind, types in TERM_KINDS.items():
         found = {
             s
             for t in types
             for s in graph.subjects(RDF.type, t)
-            if isinstance(s, URIRef) and s.startswith(str(vocab.MCF))
+            if isinstance(s, URIRef) and (s, RDFS.isDefinedBy, None) in graph
         }
         terms = []
         for s in found:
@@ -115,11 +123,23 @@ def document_terms(graph: Graph, vocab: Vocab) -> dict[str, list[Term]]:
                     presenter.link(s),
                     labels.get(s, []),
                     _text(graph, s, SKOS.definition, RDFS.comment),
+                    _text(graph, s, SKOS.scopeNote),
+                    _text(graph, s, SKOS.example),
                     [r for r in relations if r[1]],
+                    shaped.get(s, []),
                 )
             )
         sections[kind] = sorted(terms, key=lambda t: t.link.text.casefold())
     return sections
+
+
+def _shapes(request: Request) -> Graph | None:
+    """The SHACL shapes the build validates with, rebased like the data; None if they cannot be read."""
+    settings = settings_of(request)
+    try:
+        return load_graph(settings.ontology_dir / "shapes.ttl", settings.base_iri)
+    except (LoadError, FileNotFoundError):
+        return None
 
 
 @router.get("/ontology", response_class=HTMLResponse, summary="Documentation of the mcf: ontology")
@@ -139,7 +159,9 @@ def ontology_page(request: Request) -> HTMLResponse:
             )
         }
     ontology = Presenter(vocab, {}).link(header) if isinstance(header, URIRef) else None
-    return render(request, "ontology.html", ontology=ontology, meta=meta, sections=document_terms(graph, vocab))
+    patterns = [(e, query_body(e)) for e in pattern_examples(settings_of(request).queries_dir, vocab.base)]
+    sections = document_terms(graph, vocab, _shapes(request) or Graph())
+    return render(request, "ontology.html", ontology=ontology, meta=meta, sections=sections, patterns=patterns)
 
 
 @dataclass

@@ -7,7 +7,7 @@ mint, and every client (curl, rdflib, browsers) gets data without following redi
 The response names the document it sent in ``Content-Location`` (the suffixed URL, e.g.
 ``/id/mianyang.ttl``) and says ``Vary: Accept`` so caches keep the representations apart;
 ``Link: rel=alternate`` lists the other formats. Suffixes (``.ttl``, ``.jsonld``, ``.nt``,
-``.rdf``, ``.trig``, ``.nq``, ``.html``) pick a format without negotiation: our IRIs never
+``.rdf``, ``.trig``, ``.nq``, ``.n3``, ``.html``) pick a format without negotiation: our IRIs never
 end in them.
 """
 
@@ -27,15 +27,8 @@ from mcfkg.web.errors import not_acceptable, routing_error
 from mcfkg.web.rdf_body import SERIALIZERS, jsonld_context, serialise
 from mcfkg.web.templating import WEB_DIR, render, settings_of, store_of, vocab_of
 
-SUFFIXES: dict[str, str] = {
-    ".html": HTML,
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples",
-    ".rdf": "application/rdf+xml",
-    ".trig": "application/trig",
-    ".nq": "application/n-quads",
-}
+# Every format a page is offered in has a suffix (mcfkg.formats), so Content-Location can name its document.
+SUFFIXES: dict[str, str] = {".html": HTML, **{f.suffix: f.media_type for f in SERIALIZERS.values()}}
 OFFERS: tuple[str, ...] = (HTML, *SERIALIZERS)
 _SUFFIX_OF = {media: suffix for suffix, media in SUFFIXES.items()}
 

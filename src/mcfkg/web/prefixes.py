@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from mcfkg.vocab import Vocab
 
 _STANDARD: dict[str, str] = {
@@ -34,9 +36,12 @@ def sparql_prologue(vocab: Vocab, names: tuple[str, ...] | None = None) -> str:
     return "".join(f"PREFIX {p}: <{table[p]}>\n" for p in (names or tuple(table)))
 
 
-def curie(iri: str, vocab: Vocab) -> str:
-    """``prefix:local`` when a prefix fits and the local part is simple, else the IRI itself."""
-    for prefix, ns in prefixes(vocab).items():
+def curie(iri: str, vocab: Vocab | None = None, table: Mapping[str, str] | None = None) -> str:
+    """``prefix:local`` when a prefix fits and the local part is simple, else the IRI itself.
+
+    The prefixes are ``table`` (prefix -> namespace) when given, else those of :func:`prefixes`.
+    """
+    for prefix, ns in (table if table is not None else prefixes(vocab or Vocab())).items():
         local = iri[len(ns) :]
         if iri.startswith(ns) and local and all(c.isalnum() or c in "-_./" for c in local):
             return f"{prefix}:{local}"

@@ -1,7 +1,8 @@
 """The query UI at ``/``: YASGUI from our own static files, our prefixes, the example queries.
 
 The examples are the competency questions in ``queries/*.rq``; each file starts with
-``# title:`` and ``# description:`` comment lines, which name it in the list. Without
+``# title:`` and ``# description:`` comment lines, which name it in the list (and a
+``# pattern:`` line on the examples the model's documentation teaches with). Without
 JavaScript the page still lists every example; choosing one fills a plain form that posts to
 ``/sparql``. The files name IRIs under the canonical base; a deployment under another base
 serves them rewritten to its own, or they would match nothing in its rebased data.
@@ -25,12 +26,14 @@ router = APIRouter()
 
 @dataclass(frozen=True)
 class Example:
-    """One example query of ``queries/``: its file stem, title, description and text."""
+    """One example query of ``queries/``: its file stem, title, description and text, and the query
+    pattern it is the documented example of (see ``mcfkg.web.model_docs.PATTERNS``), if any."""
 
     name: str
     title: str
     description: str
     query: str
+    pattern: str = ""
 
     @property
     def query_string(self) -> str:
@@ -46,9 +49,10 @@ def read_example(path: Path, base: str = CANONICAL_BASE) -> Example:
         if not line.startswith("#"):
             break
         key, sep, value = line.lstrip("# ").partition(":")
-        if sep and key.strip().lower() in ("title", "description"):
+        if sep and key.strip().lower() in ("title", "description", "pattern"):
             meta[key.strip().lower()] = value.strip()
-    return Example(path.stem, meta.get("title", path.stem.replace("-", " ")), meta.get("description", ""), text)
+    return Example(path.stem, meta.get("title", path.stem.replace("-", " ")), meta.get("description", ""), text,
+                   meta.get("pattern", ""))
 
 
 def examples(queries_dir: Path, base: str = CANONICAL_BASE) -> list[Example]:

@@ -5,6 +5,9 @@ reader sees which sentence states it and which facts were inferred; triple forma
 N-Triples, RDF/XML) carry the union, plus the graph → passage provenance statements.
 Only the project's prefixes are bound (not rdflib's ~30 defaults), and JSON-LD is compacted
 with the project's context inline, as in the ``dist/`` dumps.
+
+Every RDF format of :mod:`mcfkg.formats` can be written from a description's quads, and from a
+plain graph with :func:`mcfkg.export.serialise_graph`, so whatever negotiation picks can be produced.
 """
 
 from __future__ import annotations
@@ -18,20 +21,13 @@ from rdflib.namespace import NamespaceManager
 
 from mcfkg.config import Settings
 from mcfkg.export import load_context, to_jsonld
+from mcfkg.formats import RDF_FORMATS, Format
 from mcfkg.vocab import Vocab
 from mcfkg.web.describe import Quad
 from mcfkg.web.prefixes import prefixes
 
-# media type -> (rdflib serializer, keeps named graphs)
-SERIALIZERS: dict[str, tuple[str, bool]] = {
-    "text/turtle": ("turtle", False),
-    "application/n-triples": ("nt", False),
-    "application/rdf+xml": ("xml", False),
-    "text/n3": ("n3", False),
-    "application/ld+json": ("json-ld", True),
-    "application/trig": ("trig", True),
-    "application/n-quads": ("nquads", True),
-}
+# The RDF formats pages, descriptions and the dataset's VoID are offered in, by media type.
+SERIALIZERS: dict[str, Format] = {f.media_type: f for f in RDF_FORMATS}
 
 
 @lru_cache(maxsize=4)
@@ -42,9 +38,10 @@ def jsonld_context(settings: Settings) -> Mapping[str, Any] | None:
 
 def serialise(quads: list[Quad], media_type: str, vocab: Vocab, context: Mapping[str, Any] | None = None) -> bytes:
     """``quads`` as ``media_type`` (a key of :data:`SERIALIZERS`), with our prefixes; ``context`` compacts JSON-LD."""
-    serializer, keeps_graphs = SERIALIZERS[media_type]
+    fmt = SERIALIZERS[media_type]
+    serializer = fmt.rdflib
     target: Graph
-    if keeps_graphs:
+    if fmt.quads or serializer == "json-ld":  # JSON-LD keeps named graphs too
         target = Dataset()
         for s, p, o, g in quads:
             target.graph(g).add((s, p, o))

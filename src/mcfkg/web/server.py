@@ -1,8 +1,8 @@
 """Start the HTTP server: pick the data, open the store, run uvicorn.
 
-``mcfkg serve`` serves the build (``dist/mcfkg.nq``, building it first when missing or made for
-another base IRI: its VoID's ``void:uriSpace`` records the base; the store and the downloads
-come from the server's own pinned copy of it), or with
+``mcfkg serve`` serves the build (``dist/mcfkg.nq``, building it first when it is stale: missing,
+made for another base IRI, or older than a source file, see ``mcfkg.dist.ensure_build``; the store
+and the downloads come from the server's own pinned copy of it), or with
 ``--data`` any RDF files instead: the way tests and the linker get a local stand-in endpoint.
 """
 
@@ -21,9 +21,10 @@ from typing import Sequence
 import uvicorn
 
 from mcfkg.config import Settings
-from mcfkg.export import built_for
+from mcfkg.dist import ensure_build
+from mcfkg.leftovers import SERVING_FALLBACK_PREFIX, SERVING_PREFIX, owned_prefix, remove_leftovers
 from mcfkg.store import OxigraphStore
-from mcfkg.vocab import Vocab
+from mcfkg.web.connections import server_config
 from mcfkg.web.dataset import DOWNLOADS
 
 DATA_GRAPH_SEPARATOR = "::"
@@ -38,15 +39,6 @@ def parse_data_argument(value: str) -> tuple[Path, str | None]:
     return path, graph or None
 
 
-def ensure_build(settings: Settings) -> None:
-    """Build ``dist/`` now if it has no build for the configured base IRI."""
-    if settings.store_path is None and not built_for(settings.dist_dir, Vocab(settings.base_iri)):
-        from mcfkg.build import build  # the pipeline is heavy; import it only when a build is needed
-
-        logging.getLogger("mcfkg.web").info("no build for %s in %s: building it first", settings.base_iri, settings.dist_dir)
-        build(settings)
-
-
 @contextmanager
 def pinned_build(settings: Settings) -> Iterator[Settings]:
     """Settings whose ``dist_dir`` is this server's own copy of the build, for as long as it serves.
@@ -56,9 +48,9 @@ def pinned_build(settings: Settings) -> Iterator[Settings]:
     (``os.replace``) and leaves these alone: the store and the downloads stay one build.
     """
     try:
-        pinned = tempfile.TemporaryDirectory(prefix=".mcfkg-serving-", dir=settings.dist_dir.parent)
+        pinned = tempfile.TemporaryDirectory(prefix=owned_prefix(SERVING_PREFIX), dir=settings.dist_dir.parent)
     except OSError:
-        pinned = tempfile.TemporaryDirectory(prefix="mcfkg-serving-")
+        pinned = tempfile.TemporaryDirectory(prefix=owned_prefix(SERVING_FALLBACK_PREFIX))
     with pinned as folder:
         for name in DOWNLOADS:
             source, target = settings.dist_dir / name, Path(folder) / name
@@ -71,12 +63,15 @@ def pinned_build(settings: Settings) -> Iterator[Settings]:
 
 
 def serve(settings: Settings, host: str, port: int, data: Sequence[str] = ()) -> None:
-    """Open the store (before uvicorn starts any thread), then serve until interrupted."""
+    """Remove what killed servers left behind, open the store (before uvicorn starts any thread), then
+    serve until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for leftover in remove_leftovers(settings.dist_dir):
+        logging.getLogger("mcfkg.web").info("removed %s, left behind by a server that was killed", leftover)
     if data:
         _run(settings, OxigraphStore(settings, [parse_data_argument(value) for value in data]), host, port)
         return
-    ensure_build(settings)
+    ensure_build(settings, logging.getLogger("mcfkg.web").info)
     with pinned_build(settings) as served:
         _run(served, OxigraphStore.from_dist(served), host, port)
 
@@ -85,6 +80,6 @@ def _run(settings: Settings, store: OxigraphStore, host: str, port: int) -> None
     from mcfkg.web.app import create_app
 
     try:
-        uvicorn.run(create_app(settings, store), host=host, port=port, access_log=False, log_level="info")
+        uvicorn.Server(server_config(create_app(settings, store), settings, host, port, log_level="info")).run()
     finally:
         store.close()

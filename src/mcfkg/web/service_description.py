@@ -8,11 +8,13 @@ which result formats and features it has, and its default dataset described with
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID, XSD
+from rdflib.namespace import RDF, RDFS, VOID, XSD
 
 from mcfkg.config import Settings
+from mcfkg.export import serialise_graph
 from mcfkg.store import QueryDataset, Store
-from mcfkg.web.rdf_body import SERIALIZERS  # the description is offered in every RDF format pages are
+from mcfkg.vocab import Vocab
+from mcfkg.web.rdf_body import SERIALIZERS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -44,13 +46,14 @@ def describe_service(endpoint: str, settings: Settings, store: Store) -> Graph:
         g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     for name in RESULT_FORMATS:
         g.add((service, SD.resultFormat, FORMATS[name]))
-    if settings.union_default_graph:
+    total, per_graph = _counts(store)
+    left_out = sorted(set(map(str, Vocab(settings.base_iri).vocabulary_graphs)) & per_graph.keys())
+    if settings.union_default_graph and not left_out:  # the feature means the union of *all* named graphs
         g.add((service, SD.feature, SD.UnionDefaultGraph))
     if settings.service_allowlist:
         g.add((service, SD.feature, SD.BasicFederatedQuery))
     g.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))  # inferences are stored, not computed
 
-    total, per_graph = _counts(store)
     dataset, default_graph = BNode(), BNode()
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
@@ -60,6 +63,10 @@ def describe_service(endpoint: str, settings: Settings, store: Store) -> Graph:
     g.add((dataset, SD.defaultGraph, default_graph))
     g.add((default_graph, RDF.type, SD.Graph))
     g.add((default_graph, VOID.triples, Literal(total, datatype=XSD.integer)))
+    if settings.union_default_graph and left_out:
+        g.add((default_graph, RDFS.comment, Literal(
+            f"The union of every named graph but the vocabulary ({', '.join(left_out)}), which GRAPH and FROM reach.",
+            lang="en")))
     for name, count in sorted(per_graph.items()):
         named, graph = BNode(), BNode()
         g.add((dataset, SD.namedGraph, named))
@@ -72,4 +79,5 @@ def describe_service(endpoint: str, settings: Settings, store: Store) -> Graph:
 
 
 def serialize_description(graph: Graph, media_type: str) -> bytes:
-    return graph.serialize(format=SERIALIZERS[media_type][0], encoding="utf-8")
+    """The description in any RDF format pages are offered in."""
+    return serialise_graph(graph, SERIALIZERS[media_type])

@@ -1,0 +1,103 @@
+"""Queries that call allow-listed SERVICE endpoints: the only processes of the store that have a network.
+
+The store process and everything it starts live in an empty network namespace
+(``sandbox.isolate_network``): query workers, update trials and the writes the store process
+applies itself cannot connect anywhere. A query that the safety check finds calling
+allow-listed endpoints is sent to the store process instead, which starts a process for it
+that re-enters the host's network, under the same time and memory limits. So an operation that
+hides a SERVICE call or a LOAD from the check (the parser differential of issue 8) runs where
+it cannot connect; only a query whose calls the check has seen and allowed can go out.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.connection
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from mcfkg.sparql import execute, sandbox
+from mcfkg.sparql.model import QueryTimeout, ServiceFailed, StoreUnavailable, failure, out_of_memory
+
+
+def _federated_main(conn: multiprocessing.connection.Connection, store: ox.Store | str, job: tuple,
+                    limits: execute.Limits, host_network: sandbox.NetworkHandle | None) -> None:
+    """Run one federated query on the forked parent's store (or an on-disk one opened read-only)."""
+    sandbox.die_with_parent()
+    sandbox.limit_memory(limits.process_memory_mb * 2**20)
+    if host_network is not None and not sandbox.enter_network(host_network):
+        conn.send((False, (ServiceFailed.__name__, "federated queries cannot reach the network from this "
+                                                   "server's sandbox; ask its operator to run it as root")))
+        return
+    if isinstance(store, str):
+        store = ox.Store.read_only(store)
+    _, text, formats, dataset = job
+    try:
+        reply: tuple[bool, Any] = (True, execute.run_query(store, text, formats, dataset, limits))
+    except Exception as exc:
+        reply = failure(exc, limits.process_memory_mb)
+    conn.send(reply)
+
+
+@dataclass(eq=False)
+class _Call:
+    request: int
+    deadline: float
+    process: multiprocessing.process.BaseProcess
+    conn: multiprocessing.connection.Connection
+
+
+@dataclass(eq=False)
+class FederatedQueries:
+    """The federated queries the store process runs: started on request, stopped at their deadline."""
+
+    context: Any  # the store process's multiprocessing context (fork, or the fork server's)
+    store: ox.Store | str  # what a child gets: the store to fork, or the on-disk store's path
+    limits: execute.Limits
+    timeout_s: float
+    host_network: sandbox.NetworkHandle | None  # None: the store process kept the network
+    calls: list[_Call] = field(default_factory=list)
+
+    def start(self, request: int, job: tuple, deadline: float) -> None:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_federated_main, name="mcfkg-federated-query",
+                                       args=(child, self.store, job, self.limits, self.host_network), daemon=True)
+        process.start()
+        child.close()
+        self.calls.append(_Call(request, deadline, process, parent))
+
+    @property
+    def pipes(self) -> list[multiprocessing.connection.Connection]:
+        return [call.conn for call in self.calls]
+
+    def next_deadline(self) -> float | None:
+        return min((call.deadline for call in self.calls), default=None)
+
+    def finished(self, ready: list[Any]) -> list[tuple[int, tuple[bool, Any]]]:
+        """``(request, reply)`` for each call that answered or ran out of time; their processes are gone."""
+        now, done = time.monotonic(), []
+        for call in [c for c in self.calls if c.conn in ready or c.deadline <= now]:
+            self.calls.remove(call)
+            done.append((call.request, self._reply(call)))
+            call.process.kill()
+            call.process.join()
+            call.conn.close()
+        return done
+
+    def _reply(self, call: _Call) -> tuple[bool, Any]:
+        if not call.conn.poll():
+            return False, (QueryTimeout.__name__, f"the query was stopped after {self.timeout_s:g} s, this "
+                                                  "endpoint's time limit (its SERVICE calls included); narrow it "
+                                                  "and try again")
+        try:
+            return call.conn.recv()
+        except (EOFError, OSError):
+            return False, (StoreUnavailable.__name__,
+                           out_of_memory("the federated query's process died", self.limits.process_memory_mb))
+
+    def stop_all(self) -> None:
+        for call in self.calls:
+            call.process.kill()
+        self.calls.clear()

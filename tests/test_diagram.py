@@ -7,7 +7,6 @@ import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
 
 from mcfkg.config import PROJECT_ROOT, Settings
 from mcfkg.graph import load_graph

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from mcfkg.config import Settings
 from mcfkg.vocab import Vocab
@@ -192,3 +192,43 @@ def test_an_update_that_fails_in_its_trial_reports_the_parser_message(store) -> 
         store.update(f"INSERT DATA {{ <{EX}a> }}")  # applied at once: no pattern to evaluate
     store.update(f"INSERT DATA {{ GRAPH <{EX}ok> {{ <{EX}a> <{EX}b> <{EX}c> }} }}")
     assert store.drop(EX + "ok")
+
+
+def test_on_disk_readers_open_a_checkpoint_of_their_generation_never_the_live_store(tmp_path) -> None:
+    """RocksDB forbids reading a store another process writes (compactions delete its files):
+    each generation's readers open a checkpoint, removed once they are gone."""
+    import tempfile
+
+    on_disk = OxigraphStore(Settings(store_path=tmp_path / "store", query_workers=1), [(LIBRARY, None)])
+    try:
+        def descendants(pid: int) -> list[int]:
+            children = [int(c) for t in Path(f"/proc/{pid}/task").glob("*/children") for c in t.read_text().split()]
+            return children + [d for c in children for d in descendants(c)]
+
+        def snapshots_read() -> set[str]:
+            found = set()
+            for pid in descendants(on_disk._engine._process.pid):
+                for fd in Path(f"/proc/{pid}/fd").iterdir():
+                    try:
+                        target = os.readlink(fd)
+                    except OSError:  # closed meanwhile
+                        continue
+                    assert not (pid != on_disk._engine._process.pid and target.startswith(str(tmp_path / "store"))), \
+                        "a reader opened the live store"
+                    if "mcfkg-snapshot-" in target:
+                        found.add(target.split("mcfkg-snapshot-")[1].split("/")[0])
+            return found
+
+        on_disk.query("ASK {}", "application/sparql-results+json")
+        first = snapshots_read()
+        on_disk.update(f"INSERT DATA {{ <{EX}a> <{EX}b> 1 }}")
+        assert on_disk.query(f"ASK {{ <{EX}a> <{EX}b> 1 }}", "application/sparql-results+json").body.endswith(b"true}")
+        deadline = time.monotonic() + 10
+        while snapshots_read() & first and time.monotonic() < deadline:
+            time.sleep(0.1)
+        second = snapshots_read()
+        assert first and second and not first & second
+        left = {p.name.split("mcfkg-snapshot-")[1] for p in Path(tempfile.gettempdir()).glob("mcfkg-snapshot-*")}
+        assert not first & left, "the older generation's checkpoint outlived its readers"
+    finally:
+        on_disk.close()

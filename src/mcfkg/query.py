@@ -33,7 +33,7 @@ from mcfkg.sparql.execute import Limits, run_query
 from mcfkg.sparql.lexical import code_only, declared_prefixes
 from mcfkg.sparql.model import ERRORS, QueryDataset, QueryError, QueryOutcome, QueryTimeout, failure
 from mcfkg.sparql.negotiation import BOOLEAN, SOLUTIONS, ResultFormats
-from mcfkg.sparql.workers import StoreSource, open_store
+from mcfkg.sparql.jobs import StoreSource, open_store
 from mcfkg.store import query_limits
 from mcfkg.vocab import Vocab
 from mcfkg.web.prefixes import curie, prefixes

@@ -35,7 +35,8 @@ from mcfkg.sparql.negotiation import NotAcceptable, ResultFormats
 from mcfkg.sparql.safety import UnsafeOperation, check_query
 from mcfkg.sparql.table import Table
 from mcfkg.sparql.update_dataset import UpdateDatasetConflict
-from mcfkg.sparql.workers import PoolConfig, StoreSource
+from mcfkg.sparql.jobs import StoreSource
+from mcfkg.sparql.workers import PoolConfig
 from mcfkg.vocab import Vocab
 
 __all__ = [
@@ -192,6 +193,8 @@ class OxigraphStore(Store):
 
     async def aquery(self, sparql: str, formats: ResultFormats | str,
                      dataset: QueryDataset | None = None) -> QueryOutcome:
+        if self.settings.service_allowlist:  # the SERVICE check may parse with rdflib: not on the event loop
+            return await asyncio.wrap_future(await asyncio.to_thread(self._submit_query, sparql, formats, dataset))
         return await asyncio.wrap_future(self._submit_query(sparql, formats, dataset))
 
     def _submit_table(self, sparql: str, dataset: QueryDataset | None, max_rows: int) -> Future:

@@ -151,3 +151,14 @@ def test_an_operator_chain_cannot_hide_in_something_that_looks_like_an_iri() -> 
     hidden = "ASK { FILTER(1<1" + "&&1" * 5000 + ">1) }"
     assert measure(hidden).elements > MAX_ELEMENTS
     assert measure("ASK { FILTER(?x = <http://example.org/a&b>) }").elements < 10  # after "=", it is an IRI
+
+
+def test_deep_triple_terms_in_insert_data_are_a_400_and_the_store_lives(server, client) -> None:
+    """INSERT DATA runs in the store process itself (no trial): 16 000 nested triple terms segfaulted it."""
+    store = server.store._engine._process.pid
+    depth = 16_000
+    update = ("INSERT DATA { <urn:x> <urn:y> " + "<< <urn:a> <urn:b> " * depth + "<urn:c>" + " >>" * depth + " }")
+    response = UPDATE_METHODS["POST update"](client, update)
+    assert response.status_code == 400 and "triple terms 16000 deep" in response.text
+    assert f"allows {MAX_NESTING}" in response.text
+    assert server.store._engine._process.pid == store and client.get("/health").status_code == 200

@@ -34,7 +34,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mcfkg.sparql.execute import Limits
-from mcfkg.sparql.workers import PoolConfig, StoreSource, supervise
+from mcfkg.sparql.jobs import StoreSource
+from mcfkg.sparql.workers import PoolConfig, supervise
 
 TRIALS = 50
 GRAPH_SIZE = 1000  # triples of each PUT

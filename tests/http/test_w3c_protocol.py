@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDFS
 from rdflib.query import Result

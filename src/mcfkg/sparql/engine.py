@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcfkg.sparql.model import ERRORS, QueryTimeout, StoreUnavailable, out_of_memory
-from mcfkg.sparql.workers import PoolConfig, StoreSource, supervise
+from mcfkg.sparql.jobs import StoreSource
+from mcfkg.sparql.workers import PoolConfig, supervise
 
 # The dispatcher wakes at least this often, so a deadline is enforced at most this late
 # (a submitting thread never has to wake it; a reply or a new worker wakes it anyway).

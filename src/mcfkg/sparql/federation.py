@@ -54,7 +54,7 @@ class FederatedQueries:
     """The federated queries the store process runs: started on request, stopped at their deadline."""
 
     context: Any  # the store process's multiprocessing context (fork, or the fork server's)
-    store: ox.Store | str  # what a child gets: the store to fork, or the on-disk store's path
+    store: ox.Store | str  # what the next child gets: the store to fork, or an on-disk checkpoint's path
     limits: execute.Limits
     timeout_s: float
     host_network: sandbox.NetworkHandle | None  # None: the store process kept the network

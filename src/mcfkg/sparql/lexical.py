@@ -24,6 +24,19 @@ def code_only(text: str) -> str:
     return _TOKEN.sub(lambda m: m.group("iri") or " ", text)
 
 
+_TRIPLE_TERM = re.compile(r"<<|>>")
+
+
+def triple_term_depth(text: str) -> int:
+    """How deep RDF-star triple terms (``<< s p o >>``) nest, outside strings and comments: the
+    engine parses them recursively, in INSERT DATA too, where nothing else counts as nesting."""
+    depth = deepest = 0
+    for match in _TRIPLE_TERM.finditer(code_only(text)):
+        depth = depth + 1 if match.group() == "<<" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def matches_patterns(update: str) -> bool:
     """Whether an update may evaluate a graph pattern (has a WHERE), so its time is unbounded.
 

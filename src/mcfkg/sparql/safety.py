@@ -35,7 +35,7 @@ from rdflib.plugins.sparql.parser import Query, UpdateUnit, expandUnicodeEscapes
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
-from mcfkg.sparql.lexical import measure
+from mcfkg.sparql.lexical import measure, triple_term_depth
 
 
 class UnsafeOperation(ValueError):
@@ -159,12 +159,13 @@ def check_nesting(text: str) -> None:
     """Refuse an operation that would nest Oxigraph's recursion too deep for its stack: brackets deeper
     than :data:`MAX_NESTING`, or more than :data:`MAX_ELEMENTS` operators and pattern elements,
     which the engine nests too (``a && b && c`` is ``(a && b) && c``). See :func:`lexical.measure`."""
-    if len(text) <= MAX_ELEMENTS and sum(map(text.count, "{([")) <= MAX_NESTING:
+    if len(text) <= MAX_ELEMENTS and sum(map(text.count, ("{", "(", "[", "<<"))) <= MAX_NESTING:
         return  # every element takes a character and every level an opening bracket: too short to exceed either
     shape = measure(text)
-    if shape.nesting > MAX_NESTING:
-        raise UnsafeOperation(f"the operation nests brackets {shape.nesting} deep; this endpoint allows "
-                              f"{MAX_NESTING} (its nesting limit); flatten it and try again")
+    nesting = max(shape.nesting, triple_term_depth(text) if "<<" in text else 0)
+    if nesting > MAX_NESTING:
+        raise UnsafeOperation(f"the operation nests brackets or triple terms {nesting} deep; this endpoint "
+                              f"allows {MAX_NESTING} (its nesting limit); flatten it and try again")
     if shape.elements > MAX_ELEMENTS:
         raise UnsafeOperation(
             f"the operation is too long: it chains {shape.elements} operators and pattern elements (&&, ||, +, "

@@ -47,31 +47,17 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from mcfkg.leftovers import TRIAL_PREFIX, owned_prefix
+from mcfkg.leftovers import SNAPSHOT_PREFIX, TRIAL_PREFIX, owned_prefix
 from mcfkg.sparql import execute, sandbox, upload
 from mcfkg.sparql.federation import FederatedQueries
 from mcfkg.sparql.lexical import matches_patterns
 from mcfkg.sparql.model import QueryTimeout, failure, out_of_memory
+from mcfkg.sparql.jobs import StoreSource, open_store, run_read, run_write
 from mcfkg.sparql.stack import on_large_stack
-from mcfkg.sparql.table import run_table
-from mcfkg.xml_entities import REFUSAL, declares_entities
-
-
-@dataclass(frozen=True)
-class StoreSource:
-    """Where the store's data comes from: an on-disk store directory and/or RDF files to load.
-
-    ``files`` pairs a file with the graph its triples go into (None: the default graph; quad
-    formats keep their own graphs). An on-disk store is loaded from the files only when empty.
-    """
-
-    path: str | None = None
-    files: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,52 +78,6 @@ class PoolConfig:
         return max(self.workers, self.max_workers)
 
 
-def open_store(source: StoreSource) -> ox.Store:
-    """The store described by ``source``, loaded. Raises OSError/SyntaxError with the file named."""
-    store = ox.Store(source.path) if source.path else ox.Store()
-    if source.path and len(store):
-        return store  # a persistent store keeps what it has, including updates
-    for file, graph in source.files:
-        fmt = ox.RdfFormat.from_extension(Path(file).suffix.lstrip("."))
-        if fmt is None:
-            raise ValueError(f"{file}: unknown RDF file extension (use .nq, .trig, .ttl, .nt, .rdf, .jsonld)")
-        if fmt == ox.RdfFormat.RDF_XML and declares_entities(Path(file).read_bytes()):
-            raise SyntaxError(f"{file}: {REFUSAL}")
-        try:  # load, not bulk_load: bulk loading leaves threads behind, and this process forks
-            store.load(path=file, format=fmt, to_graph=execute.graph_node(graph))
-        except SyntaxError as exc:
-            raise SyntaxError(f"{file}: {exc}") from exc
-    return store
-
-
-def _run_read(store: ox.Store, job: tuple, limits: execute.Limits) -> Any:
-    name, *args = job
-    if name == "query":
-        text, formats, dataset = args
-        return execute.run_query(store, text, formats, dataset, limits)
-    if name == "table":  # the HTML results page: the first rows only
-        text, dataset, max_rows = args
-        return run_table(store, text, dataset, limits, max_rows)
-    if name == "graphs":
-        return execute.graph_names(store)
-    if name == "dump":
-        graph, media_type, prefixes = args
-        return execute.dump(store, graph, media_type, limits, prefixes)
-    raise ValueError(f"unknown read job {name}")
-
-
-def _run_write(store: ox.Store, job: tuple, limits: execute.Limits) -> Any:
-    name, *args = job
-    if name == "update":
-        text, using, using_named, base_iri = args
-        return execute.run_update(store, text, using, using_named, base_iri, limits)
-    if name == "load":
-        return execute.load(store, *args)
-    if name == "drop":
-        return execute.drop(store, *args)
-    raise ValueError(f"unknown write job {name}")
-
-
 def _confine(limits: execute.Limits) -> None:
     """What query workers and update trials do first: die with the store process, and stay within their memory."""
     sandbox.die_with_parent()
@@ -156,7 +96,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | 
         except (EOFError, OSError):
             return
         try:
-            reply = (True, on_large_stack(_run_read, store, job, limits))  # room for deep queries
+            reply = (True, on_large_stack(run_read, store, job, limits))  # room for deep queries
         except Exception as exc:  # every failure goes back to the client, the worker lives on
             reply = failure(exc, limits.process_memory_mb)
         conn.send(reply)
@@ -170,7 +110,7 @@ def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | s
     if isinstance(store, str):
         store = ox.Store(store)
     try:
-        reply = (True, _run_write(store, job, limits))
+        reply = (True, run_write(store, job, limits))
     except Exception as exc:
         reply = failure(exc, limits.process_memory_mb)
     conn.send(reply)
@@ -212,22 +152,46 @@ class Supervisor:
     trial: _Trial | None = None
     size: int = 0  # query processes of the current generation to keep (the web process decides)
     host_network: sandbox.NetworkHandle | None = None  # for federated queries (see supervise)
+    snapshots: dict[int, str] = field(default_factory=dict)  # on disk: generation -> its checkpoint
 
     def __post_init__(self) -> None:
         self.size = self.config.workers
         self.write_done, self._write_signal = multiprocessing.Pipe(duplex=False)
         self.context: multiprocessing.context.ForkServerContext | multiprocessing.context.ForkContext = (
             _fork_server() if self.source.path else multiprocessing.get_context("fork"))
-        self.federated = FederatedQueries(self.context, self.source.path or self.store, self.config.limits,
+        self.federated = FederatedQueries(self.context, self.store, self.config.limits,
                                           self.config.timeout_s, self.host_network)
         self.federated_waiting: deque = deque()  # (request, job, deadline) held while a write runs
         self.parses = upload.Parses(_fork_server(), self.config.limits, self.config.timeout_s)
 
+    def _readable(self) -> ox.Store | str:
+        """What a reading process gets: the in-memory store to fork, or the current generation's checkpoint.
+
+        RocksDB forbids opening a store read-only while another process writes it (compactions
+        delete files under the reader's feet), so on disk every generation gets a checkpoint (hard
+        links, milliseconds) that no one writes, removed once its last reader is gone.
+        """
+        if not self.source.path:
+            return self.store
+        if self.generation not in self.snapshots:
+            snapshot = tempfile.mkdtemp(prefix=owned_prefix(SNAPSHOT_PREFIX))  # removed at start if left here
+            shutil.rmtree(snapshot)  # backup() creates the directory itself
+            self.store.backup(snapshot)
+            self.snapshots[self.generation] = snapshot
+        return self.snapshots[self.generation]
+
+    def _release_snapshots(self) -> None:
+        """Remove the checkpoints of older generations that no process reads any more."""
+        read = {generation for _, generation in self.workers.values()}
+        if self.federated.calls:
+            return  # a federated query may still open files of the checkpoint it was given
+        for generation in [g for g in self.snapshots if g < self.generation and g not in read]:
+            shutil.rmtree(self.snapshots.pop(generation), ignore_errors=True)
+
     def _spawn(self) -> None:
         parent, child = self.context.Pipe()
-        inherited = self.source.path or self.store  # an on-disk store cannot be shared with a spawned process
         process = self.context.Process(target=_worker_main, name="mcfkg-query",
-                                       args=(child, inherited, self.config.limits), daemon=True)
+                                       args=(child, self._readable(), self.config.limits), daemon=True)
         process.start()
         child.close()
         pid = process.pid
@@ -240,6 +204,7 @@ class Supervisor:
     def _start_federated(self) -> None:
         """Start the federated queries that wait, unless a write runs (forking then is unsafe, as in _fill)."""
         while self.federated_waiting and self.writer is None:
+            self.federated.store = self._readable()
             self.federated.start(*self.federated_waiting.popleft())
 
     def _fill(self) -> None:
@@ -255,6 +220,7 @@ class Supervisor:
         process, _ = self.workers.pop(pid)
         process.kill()
         process.join()
+        self._release_snapshots()
         self._fill()
         self.web.send(("killed", pid))
 
@@ -329,7 +295,7 @@ class Supervisor:
 
         def run() -> None:
             try:
-                reply = (True, _run_write(self.store, job, self.config.limits))
+                reply = (True, run_write(self.store, job, self.config.limits))
             except Exception as exc:
                 reply = failure(exc, self.config.limits.process_memory_mb)
             self._write_signal.send((request, reply))
@@ -421,6 +387,8 @@ def supervise(web: multiprocessing.connection.Connection, source: StoreSource, c
         for process, _ in supervisor.workers.values():
             process.kill()
         supervisor.federated.stop_all()
+        for snapshot in supervisor.snapshots.values():
+            shutil.rmtree(snapshot, ignore_errors=True)
         supervisor.parses.stop_all()
         if supervisor.trial is not None:
             supervisor.trial.process.kill()

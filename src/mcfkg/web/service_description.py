@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, RDFS, VOID, XSD
 
 from mcfkg.config import Settings
 from mcfkg.export import serialise_graph
-from mcfkg.store import QueryDataset, Store
+from mcfkg.store import Store
 from mcfkg.vocab import Vocab
 from mcfkg.web.rdf_body import SERIALIZERS
 

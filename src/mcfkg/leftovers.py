@@ -1,6 +1,6 @@
 """Folders a server leaves behind only when it is killed outright (SIGKILL): its pinned copy of the build
-(``.mcfkg-serving-*`` beside dist/), and the RocksDB checkpoints of update trials and of an on-disk store's
-readers (``mcfkg-trial-*``, ``mcfkg-snapshot-*`` in the temporary directory).
+(``mcfkg-serving-*``; earlier versions put it beside dist/ as ``.mcfkg-serving-*``), and the RocksDB checkpoints of update trials and of an on-disk store's
+readers (``mcfkg-trial-*``, ``mcfkg-snapshot-*``), all in the temporary directory.
 
 Each is named ``<prefix><pid>-<random>`` after the process that owns it, which removes it when it stops
 in any gentler way. At start a server removes those whose owner is no longer running
@@ -17,8 +17,8 @@ from pathlib import Path
 
 TRIAL_PREFIX = "mcfkg-trial-"  # in the temporary directory
 SNAPSHOT_PREFIX = "mcfkg-snapshot-"  # in the temporary directory: what an on-disk store's readers open
-SERVING_PREFIX = ".mcfkg-serving-"  # beside dist/
-SERVING_FALLBACK_PREFIX = "mcfkg-serving-"  # in the temporary directory, when dist/'s parent is not writable
+SERVING_PREFIX = "mcfkg-serving-"  # in the temporary directory: runtime state stays out of the source tree
+OLD_SERVING_PREFIX = ".mcfkg-serving-"  # beside dist/, where earlier versions pinned their build
 
 
 def owned_prefix(prefix: str) -> str:
@@ -56,5 +56,5 @@ def remove_stale(directory: Path, prefix: str) -> list[Path]:
 def remove_leftovers(dist_dir: Path) -> list[Path]:
     """Remove what killed servers left beside ``dist_dir`` and in the temporary directory; return it."""
     temporary = Path(tempfile.gettempdir())
-    return [*remove_stale(dist_dir.parent, SERVING_PREFIX), *remove_stale(temporary, SERVING_FALLBACK_PREFIX),
+    return [*remove_stale(dist_dir.parent, OLD_SERVING_PREFIX), *remove_stale(temporary, SERVING_PREFIX),
             *remove_stale(temporary, TRIAL_PREFIX), *remove_stale(temporary, SNAPSHOT_PREFIX)]

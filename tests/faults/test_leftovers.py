@@ -70,7 +70,8 @@ def _killed_pinned_build(dist: Path) -> Path:
     holder = subprocess.Popen([sys.executable, "-c", PIN_AND_WAIT, str(dist)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None
     pinned = Path(holder.stdout.readline().strip())
-    assert pinned.name.startswith(f".mcfkg-serving-{holder.pid}-") and pinned.parent == dist.parent
+    assert pinned.name.startswith(f"mcfkg-serving-{holder.pid}-") and pinned.parent == Path(os.environ["TMPDIR"])
+    assert not list(dist.parent.glob("*serving*")), "runtime state in the source tree"
     holder.send_signal(signal.SIGKILL)
     holder.wait(10)
     assert pinned.is_dir()
@@ -86,8 +87,10 @@ def test_the_next_server_removes_what_a_killed_one_left_and_keeps_the_rest(
     monkeypatch.setenv("TMPDIR", str(temporary))  # the store's and the next server's temporary directory
     monkeypatch.setenv("MCFKG_DIST_DIR", str(dist))
     left = [_killed_update_trial(temporary, tmp_path / "store"), _killed_pinned_build(dist)]
-    kept = [dist.parent / f".mcfkg-serving-{os.getpid()}-live", temporary / f"mcfkg-trial-{os.getpid()}-live",
-            dist.parent / ".mcfkg-serving-unknown-owner", temporary / "mcfkg-trial-old"]
+    left.append(dist.parent / ".mcfkg-serving-999999999-old")  # where earlier versions pinned their build
+    left[-1].mkdir()
+    kept = [temporary / f"mcfkg-serving-{os.getpid()}-live", temporary / f"mcfkg-trial-{os.getpid()}-live",
+            temporary / "mcfkg-serving-unknown-owner", temporary / "mcfkg-trial-old"]
     for folder in kept:
         folder.mkdir()
     with mcfkg_serve(LIBRARY):

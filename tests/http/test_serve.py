@@ -86,3 +86,15 @@ def test_serve_reports_a_missing_data_file(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "no such file" in " ".join(result.stderr.split())  # rich wraps long lines
+
+
+def test_sigterm_leaves_no_runtime_state_behind(pipeline_env: dict[str, str], tmp_path: Path) -> None:
+    """systemd, docker and `kill` stop a server with SIGTERM: its pinned build goes with it, and it was
+    never in the source tree (dist/'s folder) to begin with."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    dist = Path(pipeline_env["MCFKG_DIST_DIR"])
+    with serving(env={**pipeline_env, "TMPDIR": str(runtime)}):  # stopped with proc.terminate(): SIGTERM
+        assert len(list(runtime.glob("mcfkg-serving-*"))) == 1
+        assert not [p for p in dist.parent.iterdir() if "serving" in p.name]
+    assert not list(runtime.glob("mcfkg-serving-*"))

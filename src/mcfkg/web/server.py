@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ import uvicorn
 
 from mcfkg.config import Settings
 from mcfkg.dist import ensure_build
-from mcfkg.leftovers import SERVING_FALLBACK_PREFIX, SERVING_PREFIX, owned_prefix, remove_leftovers
+from mcfkg.leftovers import SERVING_PREFIX, owned_prefix, remove_leftovers
 from mcfkg.store import OxigraphStore
 from mcfkg.web.connections import server_config
 from mcfkg.web.dataset import DOWNLOADS
@@ -43,15 +44,13 @@ def parse_data_argument(value: str) -> tuple[Path, str | None]:
 def pinned_build(settings: Settings) -> Iterator[Settings]:
     """Settings whose ``dist_dir`` is this server's own copy of the build, for as long as it serves.
 
-    The files are hard-linked (copied across file systems) into a private folder. A later build,
+    The files are hard-linked (copied across file systems) into a private folder in the temporary
+    directory, out of the source tree, removed when the server stops (Ctrl+C or SIGTERM) or, after a
+    SIGKILL, by the next server (``mcfkg.leftovers``). A later build,
     say by a second server started for another base IRI, replaces dist/'s files with new ones
     (``os.replace``) and leaves these alone: the store and the downloads stay one build.
     """
-    try:
-        pinned = tempfile.TemporaryDirectory(prefix=owned_prefix(SERVING_PREFIX), dir=settings.dist_dir.parent)
-    except OSError:
-        pinned = tempfile.TemporaryDirectory(prefix=owned_prefix(SERVING_FALLBACK_PREFIX))
-    with pinned as folder:
+    with tempfile.TemporaryDirectory(prefix=owned_prefix(SERVING_PREFIX)) as folder:
         for name in DOWNLOADS:
             source, target = settings.dist_dir / name, Path(folder) / name
             if source.is_file():
@@ -66,6 +65,7 @@ def serve(settings: Settings, host: str, port: int, data: Sequence[str] = ()) ->
     """Remove what killed servers left behind, open the store (before uvicorn starts any thread), then
     serve until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     for leftover in remove_leftovers(settings.dist_dir):
         logging.getLogger("mcfkg.web").info("removed %s, left behind by a server that was killed", leftover)
     if data:
@@ -74,6 +74,15 @@ def serve(settings: Settings, host: str, port: int, data: Sequence[str] = ()) ->
     ensure_build(settings, logging.getLogger("mcfkg.web").info)
     with pinned_build(settings) as served:
         _run(served, OxigraphStore.from_dist(served), host, port)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM (kill, systemd, docker) ends the server as Ctrl+C does: through every ``finally``.
+
+    uvicorn shuts down gracefully on SIGTERM and then raises it again with the handler that was
+    there before it ran; Python's default would end the process before the pinned build is removed.
+    """
+    raise SystemExit(128 + signum)
 
 
 def _run(settings: Settings, store: OxigraphStore, host: str, port: int) -> None:

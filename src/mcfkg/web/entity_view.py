@@ -214,7 +214,7 @@ class _GraphNode(TypedDict):
     label: str
     href: str
     external: bool
-    ring: int  # 3: the entity itself
+    centre: bool  # the entity itself
 
 
 def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[str, object]]]:
@@ -222,19 +222,18 @@ def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[
 
     Stated facts only: the closure (superclasses, inverses, sameAs copies) would bury them; and
     no bookkeeping (labels, the rdf:subject of link records). Facts between the same two nodes
-    share one edge whose label lists them. The entity is ``ring`` 3; neighbours it points at
-    form the inner ring (2), those pointing at it only the outer one (1).
+    share one edge whose label lists them. The entity is the ``centre``; the view groups the
+    others by property and direction from the edges.
     """
     nodes: dict[str, _GraphNode] = {}
     edges: dict[tuple[str, str], list[str]] = {}
 
-    def node(link: Link, ring: int) -> str:
-        data = nodes.setdefault(link.iri, {"id": link.iri, "label": link.text, "href": link.href,
-                                           "external": link.external, "ring": ring})
-        data["ring"] = max(ring, data["ring"])
+    def node(link: Link, centre: bool = False) -> str:
+        nodes.setdefault(link.iri, {"id": link.iri, "label": link.text, "href": link.href,
+                                    "external": link.external, "centre": centre})
         return link.iri
 
-    centre = node(presenter.link(desc.iri), ring=3)
+    centre = node(presenter.link(desc.iri), centre=True)
     for facts, outgoing in ((desc.outgoing, True), (desc.incoming, False)):
         for fact in facts:
             if not isinstance(fact.other, URIRef) or fact.predicate in GRAPH_HIDDEN_PREDICATES or fact.inferred:
@@ -243,7 +242,7 @@ def _graph_data(desc: Description, presenter: Presenter) -> dict[str, list[dict[
             key = (centre, other.iri) if outgoing else (other.iri, centre)
             if key not in edges and len(edges) >= MAX_GRAPH_EDGES:
                 continue
-            node(other, ring=2 if outgoing else 1)
+            node(other)
             labels = edges.setdefault(key, [])
             label = presenter.link(fact.predicate).text
             if label not in labels:

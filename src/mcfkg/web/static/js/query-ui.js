@@ -11,6 +11,23 @@
   var starter = prologue + "\n\nSELECT ?entity ?label WHERE {\n  ?entity rdfs:label ?label .\n  FILTER(STRSTARTS(STR(?entity), STR(mcfid:)))\n}\nORDER BY ?label\nLIMIT 50\n";
 
   if (window.McfkgChartPlugin) Yasgui.Yasr.registerPlugin("chart", window.McfkgChartPlugin);
+  // Result cells show a literal's value ("12", not "12"^^xsd:integer); its datatype or language is on hover.
+  var Table = Yasgui.Yasr.plugins.table;
+  if (Table) Table.prototype.formatLiteral = function (binding, prefixes) {
+    var span = document.createElement("span");
+    span.textContent = binding.value;
+    if (binding["xml:lang"]) {
+      span.lang = binding["xml:lang"];
+      span.title = "language: " + binding["xml:lang"];
+    } else if (binding.datatype) {
+      span.title = "datatype: " + shorten(binding.datatype, prefixes || {});
+    }
+    return span.outerHTML;
+  };
+  function shorten(iri, prefixes) {
+    for (var p in prefixes) if (iri.indexOf(prefixes[p]) === 0) return p + ":" + iri.slice(prefixes[p].length);
+    return iri;
+  }
   // Nothing leaves this server: no prefix.cc or LOV look-ups, no endpoint catalogue but ours.
   Yasgui.Yasqe.defaults.autocompleters = ["variables"];
 
@@ -70,8 +87,9 @@
     });
   }
   function watch(tab) {
-    var yasr = tab.getYasr();
+    var yasr = tab.getYasr(), yasqe = tab.getYasqe();
     if (yasr && !yasr.__mcfkg) { yasr.__mcfkg = true; yasr.on("drawn", function () { localiseLinks(yasr); }); }
+    if (yasqe && !yasqe.__mcfkg) { yasqe.__mcfkg = true; yasqe.on("change", function () { forgetExample(tab); }); }
   }
   Object.keys(yasgui._tabs).forEach(function (id) { watch(yasgui.getTab(id)); });
   yasgui.on("tabSelect", function (instance, id) { setTimeout(function () { watch(yasgui.getTab(id)); }, 0); });
@@ -79,6 +97,14 @@
 
   var byName = {};
   config.examples.forEach(function (e) { byName[e.name] = e; });
+  function tabTitle(example) { return example.title.slice(0, 40); }
+  // A tab named after an example whose query has been edited away from it is no longer that example.
+  function forgetExample(tab) {
+    var example = config.examples.filter(function (e) { return tabTitle(e) === tab.getName(); })[0];
+    if (!example || tab.getYasqe().getValue() === example.query.replace(/\r\n?/g, "\n")) return;
+    tab.setName(yasgui.createTabName());
+    document.querySelectorAll("a.example.active").forEach(function (a) { a.classList.remove("active"); });
+  }
   function run(name) {
     var example = byName[name];
     if (!example) return false;
@@ -86,7 +112,7 @@
       a.classList.toggle("active", a.getAttribute("data-example") === name);
     });
     var tab = yasgui.getTab();
-    tab.setName(example.title.slice(0, 40));
+    tab.setName(tabTitle(example));
     tab.setQuery(example.query);
     watch(tab);
     tab.query();

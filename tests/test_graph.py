@@ -27,12 +27,15 @@ def test_source_files_lists_ontology_then_trig_in_name_order(pipeline_settings: 
 
 
 def test_source_files_skip_vendored_sources_and_notes(pipeline_settings: Settings) -> None:
-    """data/ also holds the source texts and READMEs; only the TriG files in data/ itself are RDF."""
+    """data/ also holds the source texts and READMEs; only TriG files are RDF: those of data/ itself,
+    then the ingested sources of data/sources/ (``mcfkg ingest``)."""
     (pipeline_settings.data_dir / "README.md").write_text("# notes\n")
     (pipeline_settings.data_dir / "sources").mkdir()
     (pipeline_settings.data_dir / "sources" / "article.txt").write_text("Plain text, not RDF.\n")
-    (pipeline_settings.data_dir / "sources" / "nested.trig").write_text("not even trig")
-    assert [f.name for f in source_files(pipeline_settings)[1:]] == ["article.trig"]
+    (pipeline_settings.data_dir / "sources" / "b-ingested.trig").write_text("")
+    (pipeline_settings.data_dir / "sources" / "deeper").mkdir()
+    (pipeline_settings.data_dir / "sources" / "deeper" / "nested.trig").write_text("not even trig")
+    assert [f.name for f in source_files(pipeline_settings)[1:]] == ["article.trig", "b-ingested.trig"]
     assert len(union_graph(_load(pipeline_settings)))  # loading them all does not trip over the other files
 
 

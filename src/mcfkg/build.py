@@ -8,7 +8,7 @@ Nothing is written unless every file parses and the reasoned data conforms to th
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,11 +51,13 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
     seconds[stage] = round(time.perf_counter() - start, 3)
 
 
-def load_and_reason(settings: Settings, seconds: dict[str, float] | None = None) -> Dataset:
-    """The asserted graphs of the source files plus the inferred graph; ``seconds`` gets stage timings."""
+def load_and_reason(
+    settings: Settings, seconds: dict[str, float] | None = None, files: Sequence[Path] | None = None
+) -> Dataset:
+    """The asserted graphs of the source files (or ``files``) plus the inferred graph; ``seconds`` gets stage timings."""
     seconds = {} if seconds is None else seconds
     with _timed(seconds, "load"):
-        ds = load_dataset(source_files(settings), settings.base_iri)
+        ds = load_dataset(source_files(settings) if files is None else files, settings.base_iri)
     with _timed(seconds, "reason"):
         infer(ds, Vocab(settings.base_iri))
     return ds
@@ -71,16 +73,25 @@ def validate_dataset(ds: Dataset, settings: Settings) -> ValidationReport:
     return validate(validation_graph(ds, Vocab(settings.base_iri)), load_shapes(settings))
 
 
-def build(settings: Settings) -> BuildResult:
-    """Load, reason, validate and write ``settings.dist_dir``; raise BuildFailed (writing nothing) on violations."""
+def build(
+    settings: Settings, files: Sequence[Path] | None = None, commit: Callable[[], None] | None = None
+) -> BuildResult:
+    """Load, reason, validate and write ``settings.dist_dir``; raise BuildFailed (writing nothing) on violations.
+
+    ``files`` replaces the source files (``mcfkg ingest`` adds its candidate, ``mcfkg retract``
+    leaves one out) and ``commit`` runs once they conform, before the export (it moves the data
+    file into place): the data and dist/ change only after the whole graph has passed the shapes.
+    """
     seconds: dict[str, float] = {}
     vocab = Vocab(settings.base_iri)
-    ds = load_and_reason(settings, seconds)
+    ds = load_and_reason(settings, seconds, files)
     context = load_context(settings)
     with _timed(seconds, "validate"):
         report = validate_dataset(ds, settings)
     if not report.conforms:
         raise BuildFailed(report)
+    if commit is not None:
+        commit()
     with _timed(seconds, "export"):
         files = write_dist(ds, settings.dist_dir, context, vocab)
     graphs = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}

@@ -372,3 +372,47 @@ def link_accept(
 
     settings = _settings()
     raise typer.Exit(accept_command(settings, review, links_file or settings.data_dir / "links.trig"))
+
+
+# --- sources: list, ingest, retract (module: sources.commands, which prints and returns the exit code) ---
+
+
+@app.command("sources")
+def sources_command() -> None:
+    """List every source of the built graph: metadata, how its date was established, fact and entity counts."""
+    from mcfkg.sources.commands import sources_command as run
+
+    raise typer.Exit(run(_settings()))
+
+
+@app.command("ingest")
+def ingest_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="One source as TriG, Turtle, N-Quads or JSON-LD "
+                                         "(format from the extension), in the project's conventions.")],
+    same_as: Annotated[
+        Optional[list[str]],
+        typer.Option("--same-as", metavar="NEW=EXISTING", help="A new entity of the source is this existing one: "
+                     "rewrite it to the existing IRI; repeatable."),
+    ] = None,
+    distinct: Annotated[
+        Optional[list[str]],
+        typer.Option("--distinct", metavar="NEW", help="A new entity whose name matches an existing one is a "
+                     "different thing: keep its IRI; repeatable."),
+    ] = None,
+) -> None:
+    """Add a source as data/sources/ID.trig once it conforms with the whole graph, then rebuild dist/."""
+    from mcfkg.sources.commands import ingest_command as run
+
+    raise typer.Exit(run(_settings(), file, same_as or [], distinct or []))
+
+
+@app.command("retract")
+def retract_command(
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="The source's IRI, mcfid:ID or ID.")],
+    force: Annotated[bool, typer.Option("--force", help="Also retract a shipped source (a file in data/ itself).")]
+    = False,
+) -> None:
+    """Remove a source (its file in data/sources/) and rebuild dist/, if the graph without it still conforms."""
+    from mcfkg.sources.commands import retract_command as run
+
+    raise typer.Exit(run(_settings(), source, force))

@@ -61,12 +61,17 @@ class LoadError(Exception):
 
 
 def source_files(settings: "Settings") -> list[Path]:
-    """The files a build reads: the ontology first, then every TriG file of ``data/`` in name order.
+    """The files a build reads: the ontology first, every TriG file of ``data/`` in name order, then
+    the ingested sources, ``data/sources/*.trig`` (written by ``mcfkg ingest``), in name order.
 
-    Only ``data/*.trig`` itself: the vendored source texts in ``data/sources/`` and any notes
-    (``.md``, ``.txt``) are for people and provenance, not RDF.
+    The vendored source texts in ``data/sources/`` and any notes (``.md``, ``.txt``) are for
+    people and provenance, not RDF.
     """
-    return [settings.ontology_dir / "mcf.ttl", *sorted(settings.data_dir.glob("*.trig"))]
+    return [
+        settings.ontology_dir / "mcf.ttl",
+        *sorted(settings.data_dir.glob("*.trig")),
+        *sorted((settings.data_dir / "sources").glob("*.trig")),
+    ]
 
 
 def rdf_format(path: Path) -> str:

@@ -130,9 +130,8 @@ def _in_child(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
 def _evaluate(store: ox.Store, text: str, formats: ResultFormats, dataset: QueryDataset, limits: Limits,
               sender: Connection) -> None:
     """In the child: confine it as the server confines its query processes, run, send the outcome or the error."""
-    sandbox.die_with_parent()
     sandbox.isolate_network()  # best effort: without it SERVICE and LOAD are still refused by the check
-    sandbox.limit_memory(limits.process_memory_mb * 2**20)
+    sandbox.confine(limits.process_memory_mb)
     reply: tuple[bool, Any]
     try:
         reply = (True, run_query(store, text, formats, dataset, limits))

@@ -67,7 +67,7 @@ def test_a_killed_store_takes_its_workers_along_and_comes_back(server: Any) -> N
         assert workers, "the store process runs its query processes"
 
         os.kill(store, signal.SIGKILL)
-        assert _wait_for(lambda: not any(_alive(pid) for pid in workers), 2.0), "orphaned query processes"
+        assert _wait_for(lambda: not any(_alive(pid) for pid in workers), 5.0), "orphaned query processes"
 
         # Until the store is back, every request fails at once with a 503 that says so.
         statuses = []
@@ -75,7 +75,7 @@ def test_a_killed_store_takes_its_workers_along_and_comes_back(server: Any) -> N
             started = time.monotonic()
             response = client.get("/sparql", params=ASK, headers=JSON)
             statuses.append(response.status_code)
-            assert time.monotonic() - started < 2.0, "a request waited on a dead store"
+            assert time.monotonic() - started < 5.0, "a request waited on a dead store"
             if response.status_code == 200:
                 break
             assert response.status_code == 503 and "restart" in response.text

@@ -25,8 +25,7 @@ from mcfkg.sparql.model import QueryTimeout, ServiceFailed, StoreUnavailable, fa
 def _federated_main(conn: multiprocessing.connection.Connection, store: ox.Store | str, job: tuple,
                     limits: execute.Limits, host_network: sandbox.NetworkHandle | None) -> None:
     """Run one federated query on the forked parent's store (or an on-disk one opened read-only)."""
-    sandbox.die_with_parent()
-    sandbox.limit_memory(limits.process_memory_mb * 2**20)
+    sandbox.confine(limits.process_memory_mb)
     if host_network is not None and not sandbox.enter_network(host_network):
         conn.send((False, (ServiceFailed.__name__, "federated queries cannot reach the network from this "
                                                    "server's sandbox; ask its operator to run it as root")))

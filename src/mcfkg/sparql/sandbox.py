@@ -132,3 +132,10 @@ def die_with_parent() -> None:
     _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() == 1:  # the parent died before the request took effect
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def confine(memory_mb: int) -> None:
+    """What every process the store (or ``mcfkg query``) starts does first: die with its parent, and
+    allocate at most ``memory_mb`` beyond what it inherited."""
+    die_with_parent()
+    limit_memory(memory_mb * 2**20)

@@ -125,8 +125,7 @@ def _parse_main(conn: multiprocessing.connection.Connection, data: bytes, media_
     Running out of memory (a MemoryError, or an abort in pyoxigraph) ends the process, and
     the store process reports that.
     """
-    sandbox.die_with_parent()
-    sandbox.limit_memory(limits.process_memory_mb * 2**20)
+    sandbox.confine(limits.process_memory_mb)
     try:
         reply: tuple = (True, parse(data, media_type, base_iri))
     except InvalidRdf as exc:

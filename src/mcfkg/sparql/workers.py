@@ -78,16 +78,11 @@ class PoolConfig:
         return max(self.workers, self.max_workers)
 
 
-def _confine(limits: execute.Limits) -> None:
-    """What query workers and update trials do first: die with the store process, and stay within their memory."""
-    sandbox.die_with_parent()
-    sandbox.limit_memory(limits.process_memory_mb * 2**20)
-
 
 def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | str,
                  limits: execute.Limits) -> None:
     """Serve reads from ``store``: the forked parent's store, or the path of an on-disk one to open read-only."""
-    _confine(limits)
+    sandbox.confine(limits.process_memory_mb)
     if isinstance(store, str):
         store = ox.Store.read_only(store)
     while True:
@@ -106,7 +101,7 @@ def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | s
                 limits: execute.Limits) -> None:
     """Apply ``job`` to this process's own copy of the store (the forked parent's, or a checkpoint
     directory to open) and report how that went."""
-    _confine(limits)
+    sandbox.confine(limits.process_memory_mb)
     if isinstance(store, str):
         store = ox.Store(store)
     try:

@@ -31,7 +31,7 @@ from mcfkg.formats import GRAPH, RESULTS, find, names_for, resolve
 from mcfkg.sparql import sandbox
 from mcfkg.sparql.execute import Limits, run_query
 from mcfkg.sparql.lexical import code_only, declared_prefixes
-from mcfkg.sparql.model import ERRORS, QueryDataset, QueryError, QueryOutcome, QueryTimeout, failure
+from mcfkg.sparql.model import ERRORS, QueryDataset, QueryError, QueryOutcome, QueryTimeout, failure, outcome
 from mcfkg.sparql.negotiation import BOOLEAN, SOLUTIONS, ResultFormats
 from mcfkg.sparql.jobs import StoreSource, open_store
 from mcfkg.store import query_limits
@@ -132,12 +132,7 @@ def _evaluate(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
     """In the child: confine it as the server confines its query processes, run, send the outcome or the error."""
     sandbox.isolate_network()  # best effort: without it SERVICE and LOAD are still refused by the check
     sandbox.confine(limits.process_memory_mb)
-    reply: tuple[bool, Any]
-    try:
-        reply = (True, run_query(store, text, formats, dataset, limits))
-    except Exception as exc:  # noqa: BLE001 - every failure goes back as the server's error would
-        reply = failure(exc, limits.process_memory_mb)
-    sender.send(reply)
+    sender.send(outcome(lambda: run_query(store, text, formats, dataset, limits), limits.process_memory_mb))
     sender.close()
 
 

@@ -18,8 +18,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mcfkg.sparql import execute, sandbox
-from mcfkg.sparql.model import QueryTimeout, ServiceFailed, StoreUnavailable, failure, out_of_memory
+from mcfkg.sparql import children, execute, sandbox
+from mcfkg.sparql.children import Child
+from mcfkg.sparql.model import QueryTimeout, ServiceFailed, StoreUnavailable, out_of_memory, outcome
 
 
 def _federated_main(conn: multiprocessing.connection.Connection, store: ox.Store | str, job: tuple,
@@ -33,19 +34,7 @@ def _federated_main(conn: multiprocessing.connection.Connection, store: ox.Store
     if isinstance(store, str):
         store = ox.Store.read_only(store)
     _, text, formats, dataset = job
-    try:
-        reply: tuple[bool, Any] = (True, execute.run_query(store, text, formats, dataset, limits))
-    except Exception as exc:
-        reply = failure(exc, limits.process_memory_mb)
-    conn.send(reply)
-
-
-@dataclass(eq=False)
-class _Call:
-    request: int
-    deadline: float
-    process: multiprocessing.process.BaseProcess
-    conn: multiprocessing.connection.Connection
+    conn.send(outcome(lambda: execute.run_query(store, text, formats, dataset, limits), limits.process_memory_mb))
 
 
 @dataclass(eq=False)
@@ -57,7 +46,7 @@ class FederatedQueries:
     limits: execute.Limits
     timeout_s: float
     host_network: sandbox.NetworkHandle | None  # None: the store process kept the network
-    calls: list[_Call] = field(default_factory=list)
+    calls: list[Child] = field(default_factory=list)
 
     def start(self, request: int, job: tuple, deadline: float) -> None:
         parent, child = self.context.Pipe()
@@ -65,27 +54,24 @@ class FederatedQueries:
                                        args=(child, self.store, job, self.limits, self.host_network), daemon=True)
         process.start()
         child.close()
-        self.calls.append(_Call(request, deadline, process, parent))
+        self.calls.append(Child(request, deadline, process, parent))
 
     @property
     def pipes(self) -> list[multiprocessing.connection.Connection]:
-        return [call.conn for call in self.calls]
+        return children.pipes(self.calls)
 
     def next_deadline(self) -> float | None:
-        return min((call.deadline for call in self.calls), default=None)
+        return children.next_deadline(self.calls)
 
     def finished(self, ready: list[Any]) -> list[tuple[int, tuple[bool, Any]]]:
         """``(request, reply)`` for each call that answered or ran out of time; their processes are gone."""
-        now, done = time.monotonic(), []
-        for call in [c for c in self.calls if c.conn in ready or c.deadline <= now]:
-            self.calls.remove(call)
+        done = []
+        for call in children.due(self.calls, ready, time.monotonic()):
             done.append((call.request, self._reply(call)))
-            call.process.kill()
-            call.process.join()
-            call.conn.close()
+            call.end()
         return done
 
-    def _reply(self, call: _Call) -> tuple[bool, Any]:
+    def _reply(self, call: Child) -> tuple[bool, Any]:
         if not call.conn.poll():
             return False, (QueryTimeout.__name__, f"the query was stopped after {self.timeout_s:g} s, this "
                                                   "endpoint's time limit (its SERVICE calls included); narrow it "
@@ -97,6 +83,4 @@ class FederatedQueries:
                            out_of_memory("the federated query's process died", self.limits.process_memory_mb))
 
     def stop_all(self) -> None:
-        for call in self.calls:
-            call.process.kill()
-        self.calls.clear()
+        children.stop_all(self.calls)

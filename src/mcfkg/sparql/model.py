@@ -6,7 +6,9 @@ both use them. Errors cross the process boundary by class name (see ``ERRORS``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from mcfkg.sparql.negotiation import NotAcceptable
 from mcfkg.sparql.safety import UnsafeOperation
@@ -86,3 +88,11 @@ def failure(exc: BaseException, memory_mb: int) -> tuple[bool, tuple[str, str]]:
         return False, (StoreUnavailable.__name__, out_of_memory("the operation failed", memory_mb))
     name = type(exc).__name__ if type(exc).__name__ in ERRORS else QueryError.__name__
     return False, (name, str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
+
+
+def outcome(work: Callable[[], Any], memory_mb: int) -> tuple[bool, Any]:
+    """``work()`` as a reply that crosses the process boundary: ``(True, value)`` or :func:`failure`'s."""
+    try:
+        return True, work()
+    except Exception as exc:  # every failure goes back to the client; the process lives on
+        return failure(exc, memory_mb)

@@ -28,12 +28,12 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 import pyoxigraph as ox
 
-from mcfkg.sparql import execute, sandbox
+from mcfkg.sparql import children, execute, sandbox
+from mcfkg.sparql.children import Child
 from mcfkg.sparql.model import InvalidRdf, QueryTimeout, StoreUnavailable, out_of_memory
 from mcfkg.xml_entities import REFUSAL, declares_entities
 
@@ -133,16 +133,12 @@ def _parse_main(conn: multiprocessing.connection.Connection, data: bytes, media_
     conn.send(reply)
 
 
-@dataclass(eq=False)
-class _Parse:
-    """An upload being parsed (its bytes are the parse process's now)."""
+@dataclass(eq=False, kw_only=True)
+class _Parse(Child):
+    """An upload being parsed (its bytes are the parse process's now), and where its triples go."""
 
-    request: int
     graph: str | None
     replace: bool
-    deadline: float
-    process: BaseProcess
-    conn: multiprocessing.connection.Connection
 
 
 @dataclass(eq=False)
@@ -163,21 +159,18 @@ class Parses:
 
     @property
     def pipes(self) -> list[multiprocessing.connection.Connection]:
-        return [parse.conn for parse in self.running]
+        return children.pipes(self.running)
 
     def next_deadline(self) -> float | None:
-        return min((parse.deadline for parse in self.running), default=None)
+        return children.next_deadline(self.running)
 
     def finished(self, ready: list[Any]) -> list[tuple[int, Outcome]]:
         """``(request, outcome)`` for each upload whose parse answered, died or ran out of time (their
         processes are gone), and for each that waited past its deadline; the next ones start."""
         now, done = time.monotonic(), []
-        for parse in [p for p in self.running if p.conn in ready or p.deadline <= now]:
-            self.running.remove(parse)
+        for parse in children.due(self.running, ready, now):
             done.append((parse.request, self._outcome(parse)))
-            parse.process.kill()
-            parse.process.join()
-            parse.conn.close()
+            parse.end()
         while self.waiting and len(self.running) < PARALLEL_PARSES:
             request, job, deadline = self.waiting.popleft()
             if deadline > now:
@@ -189,9 +182,7 @@ class Parses:
         return done
 
     def stop_all(self) -> None:
-        for parse in self.running:
-            parse.process.kill()
-        self.running.clear()
+        children.stop_all(self.running)
 
     def _start(self, request: int, job: tuple, deadline: float) -> _Parse:
         _, data, media_type, graph, replace, base_iri = job
@@ -200,7 +191,7 @@ class Parses:
                                        args=(child, data, media_type, base_iri, self.limits))
         process.start()
         child.close()
-        return _Parse(request, graph, replace, deadline, process, parent)
+        return _Parse(request=request, deadline=deadline, process=process, conn=parent, graph=graph, replace=replace)
 
     def _outcome(self, parse: _Parse) -> Outcome:
         if not parse.conn.poll():

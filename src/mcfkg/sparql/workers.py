@@ -55,7 +55,7 @@ from mcfkg.leftovers import SNAPSHOT_PREFIX, TRIAL_PREFIX, owned_prefix
 from mcfkg.sparql import execute, sandbox, upload
 from mcfkg.sparql.federation import FederatedQueries
 from mcfkg.sparql.lexical import matches_patterns
-from mcfkg.sparql.model import QueryTimeout, failure, out_of_memory
+from mcfkg.sparql.model import QueryTimeout, out_of_memory, outcome
 from mcfkg.sparql.jobs import StoreSource, open_store, run_read, run_write
 from mcfkg.sparql.stack import on_large_stack
 
@@ -90,11 +90,8 @@ def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | 
             job = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            reply = (True, on_large_stack(run_read, store, job, limits))  # room for deep queries
-        except Exception as exc:  # every failure goes back to the client, the worker lives on
-            reply = failure(exc, limits.process_memory_mb)
-        conn.send(reply)
+        conn.send(outcome(lambda: on_large_stack(run_read, store, job, limits),  # room for deep queries
+                          limits.process_memory_mb))
 
 
 def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | str, job: tuple,
@@ -104,11 +101,7 @@ def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | s
     sandbox.confine(limits.process_memory_mb)
     if isinstance(store, str):
         store = ox.Store(store)
-    try:
-        reply = (True, run_write(store, job, limits))
-    except Exception as exc:
-        reply = failure(exc, limits.process_memory_mb)
-    conn.send(reply)
+    conn.send(outcome(lambda: run_write(store, job, limits), limits.process_memory_mb))
 
 
 @dataclass(eq=False)
@@ -289,10 +282,8 @@ class Supervisor:
         """Run a write on the store itself, in a side thread so the loop keeps serving."""
 
         def run() -> None:
-            try:
-                reply = (True, run_write(self.store, job, self.config.limits))
-            except Exception as exc:
-                reply = failure(exc, self.config.limits.process_memory_mb)
+            reply = outcome(lambda: run_write(self.store, job, self.config.limits),
+                            self.config.limits.process_memory_mb)
             self._write_signal.send((request, reply))
 
         self.writer = threading.Thread(target=run, name="mcfkg-write")

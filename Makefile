@@ -7,8 +7,10 @@ PYTHON ?= python3
 
 # Flags for `mcfkg serve`, e.g. make run SERVE_ARGS="--host 0.0.0.0 --port 8080" (see mcfkg serve --help).
 SERVE_ARGS ?=
+# The on-disk store the main job serves: sources ingested and writes acknowledged survive a restart.
+STORE ?= var/store
 run: install ui dist
-	$(BIN)/mcfkg serve $(SERVE_ARGS)
+	$(BIN)/mcfkg serve --store $(STORE) $(SERVE_ARGS)
 
 test: install ui browser
 	MCFKG_REQUIRE_BROWSER=1 $(BIN)/pytest

@@ -86,9 +86,12 @@ def build_command(
     from mcfkg.build import BuildFailed, build
     from mcfkg.graph import LoadError
 
+    from mcfkg.sources.lock import one_writer
+
     settings = _settings(dist_dir=dist, base_iri=base_iri)
     try:
-        result = build(settings)
+        with one_writer(settings):
+            result = build(settings)
     except LoadError as exc:
         _fail(f"{exc}\nFix the file and run `mcfkg build` again; nothing was written.")
     except BuildFailed as exc:
@@ -399,11 +402,12 @@ def ingest_command(
         typer.Option("--distinct", metavar="NEW", help="A new entity whose name matches an existing one is a "
                      "different thing: keep its IRI; repeatable."),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as one JSON object.")] = False,
 ) -> None:
     """Add a source as data/sources/ID.trig once it conforms with the whole graph, then rebuild dist/."""
     from mcfkg.sources.commands import ingest_command as run
 
-    raise typer.Exit(run(_settings(), file, same_as or [], distinct or []))
+    raise typer.Exit(run(_settings(), file, same_as or [], distinct or [], as_json))
 
 
 @app.command("retract")
@@ -411,8 +415,9 @@ def retract_command(
     source: Annotated[str, typer.Argument(metavar="SOURCE", help="The source's IRI, mcfid:ID or ID.")],
     force: Annotated[bool, typer.Option("--force", help="Also retract a shipped source (a file in data/ itself).")]
     = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as one JSON object.")] = False,
 ) -> None:
     """Remove a source (its file in data/sources/) and rebuild dist/, if the graph without it still conforms."""
     from mcfkg.sources.commands import retract_command as run
 
-    raise typer.Exit(run(_settings(), source, force))
+    raise typer.Exit(run(_settings(), source, force, as_json))

@@ -80,6 +80,12 @@ class Settings:
     # past it the operation fails with a 503 that names this limit. The total across processes
     # is bounded by this times (max_query_workers + 3): one update trial and two upload parses.
     process_memory_mb: int = 1024
+    # How often a server looks for a new build in dist/ (made by mcfkg ingest, retract or build) to serve.
+    build_poll_s: float = 2.0
+    # POST /sources and DELETE /sources/{id} run an ingest or retract (a whole rebuild) in a child
+    # process; past this time or memory it is stopped and nothing changes.
+    source_change_timeout_s: float = 900.0
+    source_change_memory_mb: int = 4096
     # Writes are refused unless a token is configured.
     update_token: str | None = None
     # SERVICE endpoints a query may call; empty: none.

@@ -14,6 +14,7 @@ from pathlib import Path
 from mcfkg.config import Settings
 from mcfkg.export import CONTEXT_FILE, FORMATS, built_for, dump_file
 from mcfkg.graph import source_files
+from mcfkg.sources.lock import one_writer
 from mcfkg.vocab import Vocab
 
 
@@ -33,11 +34,14 @@ def staleness(settings: Settings) -> str | None:
 
 
 def ensure_build(settings: Settings, announce: Callable[[str], None]) -> None:
-    """Build ``dist/`` now if it is stale, saying why through ``announce`` first (a build takes
-    seconds). A persistent store (``store_path``) is served as it is: it may hold updates."""
-    reason = None if settings.store_path is not None else staleness(settings)
-    if reason:
-        from mcfkg.build import build  # the pipeline (owlrl, pyshacl) is heavy: only when a build is needed
+    """Build ``dist/`` now if it is stale, saying why through ``announce`` first (a build takes seconds).
+    Waits for an ingest, retract or build under way (``one_writer``) and looks again after it."""
+    if not staleness(settings):
+        return
+    with one_writer(settings):
+        reason = staleness(settings)
+        if reason:
+            from mcfkg.build import build  # the pipeline (owlrl, pyshacl) is heavy: only when a build is needed
 
-        announce(f"{reason}: building it first")
-        build(settings)
+            announce(f"{reason}: building it first")
+            build(settings)

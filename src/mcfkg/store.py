@@ -23,6 +23,7 @@ from mcfkg.sparql.engine import Engine
 from mcfkg.sparql.execute import Limits
 from mcfkg.sparql.model import (  # re-exported: callers import them from here
     InvalidRdf,
+    ProtectedGraph,
     QueryDataset,
     QueryError,
     QueryOutcome,
@@ -40,7 +41,7 @@ from mcfkg.sparql.workers import PoolConfig
 from mcfkg.vocab import Vocab
 
 __all__ = [
-    "Bindings", "InvalidRdf", "NotAcceptable", "OxigraphStore", "QueryDataset", "QueryError", "QueryOutcome",
+    "Bindings", "InvalidRdf", "NotAcceptable", "OxigraphStore", "ProtectedGraph", "QueryDataset", "QueryError", "QueryOutcome",
     "QueryTimeout", "ResultFormats", "ResultTooLarge", "ServiceFailed", "Store", "StoreUnavailable", "UnsafeOperation",
     "UpdateDatasetConflict",
 ]
@@ -147,11 +148,13 @@ class OxigraphStore(Store):
 (waiting for a worker included); ``query_workers`` to ``max_query_workers`` processes run them.
     """
 
-    def __init__(self, settings: Settings, files: Sequence[tuple[Path | str, str | None]] = ()) -> None:
+    def __init__(self, settings: Settings, files: Sequence[tuple[Path | str, str | None]] = (),
+                 build: Path | None = None) -> None:
         self.settings = settings
         source = StoreSource(
             path=str(settings.store_path) if settings.store_path else None,
             files=tuple((str(f), g) for f, g in files),
+            build=str(build) if build else None,
         )
         config = PoolConfig(
             workers=max(settings.query_workers, 1),
@@ -165,11 +168,12 @@ class OxigraphStore(Store):
 
     @classmethod
     def from_dist(cls, settings: Settings) -> "OxigraphStore":
-        """The store serving a build: ``dist/mcfkg.nq`` (its quads keep their named graphs)."""
+        """The store serving a build, ``dist/mcfkg.nq``: in memory, or an on-disk store brought in step
+        with it (and its other graphs kept); the build's graphs change only by ``take_build``."""
         dump = Path(settings.dist_dir) / "mcfkg.nq"
-        if not dump.is_file() and settings.store_path is None:
+        if not dump.is_file():
             raise FileNotFoundError(f"{dump} does not exist; run `mcfkg build` first")
-        return cls(settings, [(dump, None)] if dump.is_file() else [])
+        return cls(settings, build=dump)
 
     def _dataset(self, dataset: QueryDataset | None) -> QueryDataset:
         return dataset or QueryDataset(union_default_graph=self.settings.union_default_graph)
@@ -243,6 +247,10 @@ class OxigraphStore(Store):
 
     def drop(self, graph: str | None) -> bool:
         return self._engine.call("write", ("drop", graph))
+
+    def take_build(self, build: Path) -> str:
+        """Bring the build's graphs in step with the N-Quads ``build`` (one transaction); what changed."""
+        return self._engine.take_build(str(build))
 
     def close(self) -> None:
         self._engine.close()

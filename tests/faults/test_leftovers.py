@@ -28,11 +28,9 @@ RUNAWAY_UPDATE = ("INSERT { <http://example.org/x> <http://example.org/n> ?n } W
 PIN_AND_WAIT = """
 import sys, time
 from pathlib import Path
-from mcfkg.config import Settings
-from mcfkg.web.server import pinned_build
-with pinned_build(Settings(dist_dir=Path(sys.argv[1]))) as pinned:
-    print(pinned.dist_dir, flush=True)
-    time.sleep(600)
+from mcfkg.web.served_build import pin
+print(pin(Path(sys.argv[1])), flush=True)
+time.sleep(600)
 """
 
 

@@ -34,7 +34,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mcfkg.sparql.model import ERRORS, QueryTimeout, StoreUnavailable, out_of_memory
@@ -129,6 +129,8 @@ class Engine:
             log.warning("the store's processes could not be moved into a network namespace of their own "
                         "(no root, no unprivileged user namespaces): SERVICE and LOAD are refused by the "
                         "query check alone")
+        if detail.get("build"):
+            log.info("the store took the build %s: %s", self._source.build, detail["build"])
         epoll = select.epoll()
         epoll.register(conn.fileno(), select.EPOLLIN)
         epoll.register(process.sentinel, select.EPOLLIN)  # readable once the process has ended
@@ -170,6 +172,14 @@ class Engine:
                 self._requests.pop(request, None)
             raise StoreUnavailable(_NOT_RUNNING) from exc
         return future
+
+    def take_build(self, build: str) -> str:
+        """Bring the store in step with the build file ``build`` (one write); a restarted store
+        process takes this build too. Returns what changed."""
+        report = self.call("write", ("sync", build))
+        with self._lock:
+            self._source = replace(self._source, build=build)
+        return report
 
     def call(self, kind: str, job: tuple) -> Any:
         return self.submit(kind, job).result()

@@ -23,10 +23,13 @@ class StoreSource:
 
     ``files`` pairs a file with the graph its triples go into (None: the default graph; quad
     formats keep their own graphs). An on-disk store is loaded from the files only when empty.
+    ``build`` is a build's N-Quads (``dist/mcfkg.nq``): the store is brought in step with it and
+    its graphs are protected from other writes (``mcfkg.sparql.build_graphs``).
     """
 
     path: str | None = None
     files: tuple[tuple[str, str | None], ...] = ()
+    build: str | None = None
 
 
 def open_store(source: StoreSource) -> ox.Store:

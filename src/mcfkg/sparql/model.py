@@ -68,9 +68,14 @@ class StoreUnavailable(Exception):
     """The worker or the store process died or is not running."""
 
 
+class ProtectedGraph(Exception):
+    """A write would change a graph of the build (a source's, the ontology's, the inferences'),
+    which changes only with the build (see ``mcfkg.sparql.build_graphs``); nothing was changed."""
+
+
 ERRORS: dict[str, type[Exception]] = {
     cls.__name__: cls
-    for cls in (QueryError, InvalidRdf, ResultTooLarge, QueryTimeout, ServiceFailed, StoreUnavailable,
+    for cls in (QueryError, InvalidRdf, ResultTooLarge, QueryTimeout, ServiceFailed, StoreUnavailable, ProtectedGraph,
                 UnsafeOperation, UpdateDatasetConflict, NotAcceptable, KeyError)
 }
 

@@ -22,6 +22,9 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed. So:
   links, of an on-disk one): past the time limit the trial is killed and the update is
   refused with nothing changed; only an update whose trial finished in time is applied.
   The time counts from the update's arrival, so a queue of writes cannot wait forever.
+- a graph of the build (``mcfkg.sparql.build_graphs``) changes only by a ``("sync", path)`` write;
+  an upload or drop naming one is refused, and every update is tried first (above) and refused if
+  the trial changed one;
 - an upload is first parsed in a *parse process* (``mcfkg.sparql.upload``), bounded in time and
   memory, beside the other writes; only its parsed triples are written, in one transaction.
 
@@ -52,10 +55,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from mcfkg.leftovers import SNAPSHOT_PREFIX, TRIAL_PREFIX, owned_prefix
-from mcfkg.sparql import execute, sandbox, upload
+from mcfkg.sparql import build_graphs, execute, sandbox, upload
 from mcfkg.sparql.federation import FederatedQueries
 from mcfkg.sparql.lexical import matches_patterns
-from mcfkg.sparql.model import QueryTimeout, out_of_memory, outcome
+from mcfkg.sparql.model import ProtectedGraph, QueryTimeout, out_of_memory, outcome
 from mcfkg.sparql.jobs import StoreSource, open_store, run_read, run_write
 from mcfkg.sparql.stack import on_large_stack
 
@@ -95,13 +98,22 @@ def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | 
 
 
 def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | str, job: tuple,
-                limits: execute.Limits) -> None:
+                limits: execute.Limits, protected: dict[str, str]) -> None:
     """Apply ``job`` to this process's own copy of the store (the forked parent's, or a checkpoint
-    directory to open) and report how that went."""
+    directory to open) and report how that went: ProtectedGraph if it changed a build graph
+    (``protected``: graph -> digest before)."""
     sandbox.confine(limits.process_memory_mb)
     if isinstance(store, str):
         store = ox.Store(store)
-    conn.send(outcome(lambda: run_write(store, job, limits), limits.process_memory_mb))
+
+    def attempt() -> Any:
+        value = run_write(store, job, limits)
+        graph = build_graphs.changed(store, protected) if protected else None
+        if graph is not None:
+            raise ProtectedGraph(build_graphs.protected_message(graph))
+        return value
+
+    conn.send(outcome(attempt, limits.process_memory_mb))
 
 
 @dataclass(eq=False)
@@ -141,6 +153,8 @@ class Supervisor:
     size: int = 0  # query processes of the current generation to keep (the web process decides)
     host_network: sandbox.NetworkHandle | None = None  # for federated queries (see supervise)
     snapshots: dict[int, str] = field(default_factory=dict)  # on disk: generation -> its checkpoint
+    protected: dict[str, str] = field(default_factory=dict)  # the build's graphs -> their digests
+    build_record: dict[str, str | None] = field(default_factory=dict)  # see build_graphs.sync
 
     def __post_init__(self) -> None:
         self.size = self.config.workers
@@ -217,7 +231,10 @@ class Supervisor:
         if self.writer is not None or self.trial is not None or not self.writes:
             return
         request, job, deadline = self.writes.popleft()
-        if job[0] != "update" or not matches_patterns(job[1]):  # bounded by what it names: no trial
+        named = job[2] if job[0] == "load" else job[1] if job[0] == "drop" else None  # an upload's or drop's graph
+        if named is not None and named in self.protected:
+            self._refuse(request, build_graphs.protected_message(named), ProtectedGraph)
+        elif job[0] != "update" or not (self.protected or matches_patterns(job[1])):  # bounded: no trial
             self._apply(request, job)
         elif time.monotonic() >= deadline:
             self._refuse(request, f"the update waited {self.config.timeout_s:g} s, this endpoint's time limit, "
@@ -233,7 +250,8 @@ class Supervisor:
             shutil.rmtree(checkpoint)  # backup() creates the directory itself
             self.store.backup(checkpoint)
         process = self.context.Process(target=_trial_main, name="mcfkg-update-trial",
-                                       args=(child, checkpoint or self.store, job, self.config.limits), daemon=True)
+                                       args=(child, checkpoint or self.store, job, self.config.limits,
+                                             self.protected), daemon=True)
         process.start()
         child.close()
         self.trial = _Trial(request, job, deadline, process, parent, checkpoint)
@@ -274,20 +292,28 @@ class Supervisor:
                 self.web.send(("done", request, False, value, self.generation))
         self._start_write()
 
-    def _refuse(self, request: int, message: str) -> None:
-        self.web.send(("done", request, False, (QueryTimeout.__name__, message), self.generation))
+    def _refuse(self, request: int, message: str, error: type[Exception] = QueryTimeout) -> None:
+        self.web.send(("done", request, False, (error.__name__, message), self.generation))
         self._start_write()
 
     def _apply(self, request: int, job: tuple) -> None:
         """Run a write on the store itself, in a side thread so the loop keeps serving."""
 
         def run() -> None:
-            reply = outcome(lambda: run_write(self.store, job, self.config.limits),
-                            self.config.limits.process_memory_mb)
+            write = (lambda: self.take_build(job[1])) if job[0] == "sync" else lambda: run_write(self.store, job,
+                                                                                         self.config.limits)
+            reply = outcome(write, self.config.limits.process_memory_mb)
             self._write_signal.send((request, reply))
 
         self.writer = threading.Thread(target=run, name="mcfkg-write")
         self.writer.start()
+
+    def take_build(self, build: str | None = None) -> str:  # also called by supervise() before the loop
+        """Bring the store in step with a build (``("sync", path)``, or the source's at start); what changed."""
+        report, self.build_record = build_graphs.sync(self.store, build or str(self.source.build),
+                                                      self.build_record, self.source.path)
+        self.protected = build_graphs.digests(self.store, set(self.build_record))
+        return str(report)
 
     def _finish_write(self) -> None:
         request, reply = self.write_done.recv()
@@ -365,8 +391,16 @@ def supervise(web: multiprocessing.connection.Connection, source: StoreSource, c
     except Exception as exc:
         web.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    supervisor = Supervisor(web, store, source, config, host_network=host if isolated else None)
-    web.send(("ready", {"network_isolated": isolated}))
+    supervisor = Supervisor(web, store, source, config, host_network=host if isolated else None,
+                            build_record=build_graphs.read_record(source.path) if source.path else {})
+    synced = None
+    if source.build:
+        try:
+            synced = supervisor.take_build()
+        except Exception as exc:
+            web.send(("failed", f"{type(exc).__name__} while taking the build {source.build}: {exc}"))
+            return
+    web.send(("ready", {"network_isolated": isolated, "build": synced}))
     try:
         supervisor.run()
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -12,25 +13,30 @@ from starlette.middleware.gzip import GZipMiddleware
 from mcfkg.config import Settings
 from mcfkg.store import OxigraphStore, Store
 from mcfkg.vocab import Vocab
-from mcfkg.web import graph_store, pages, sparql_routes
+from mcfkg.web import graph_store, pages, source_changes, sparql_routes
 from mcfkg.web.errors import install_error_handlers
 from mcfkg.web.middleware import BodyLimit, CombinedAccept, HeadAsGet, MountPath, RequestLog
+from mcfkg.web.served_build import ServedBuild
 
 GZIP_MINIMUM_BYTES = 2048
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+def create_app(settings: Settings, store: Store | None = None, served: ServedBuild | None = None) -> FastAPI:
     """The whole web application over ``store`` (default: the built dataset from dist/).
 
     The app owns a store it opened itself and closes it on shutdown; a store passed in stays
-    the caller's to close.
+    the caller's to close. With ``served`` (the build ``store`` follows), the app takes each new
+    build of dist/ while it runs.
     """
     own_store = store is None
     store = store or OxigraphStore.from_dist(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        following = asyncio.create_task(served.follow(settings.build_poll_s)) if served else None
         yield
+        if following:
+            following.cancel()
         if own_store:
             store.close()
 
@@ -40,6 +46,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                   openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
+    app.state.build = served
     install_error_handlers(app)
     # Answers, dumps and the pages' scripts (0.4-1.3 MB) shrink 5-20× with gzip. Level 1 compresses
     # 300 kB of JSON in 0.7 ms (level 9, Starlette's default, takes 5 ms for 30% less); small
@@ -57,5 +64,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(RequestLog)
     app.include_router(sparql_routes.router)
     app.include_router(graph_store.router)
+    app.include_router(source_changes.router)
     app.include_router(pages.router)
     return app

@@ -20,6 +20,7 @@ from mcfkg.sparql.protocol import ProtocolError
 from mcfkg.store import (
     InvalidRdf,
     NotAcceptable,
+    ProtectedGraph,
     QueryError,
     QueryTimeout,
     ResultTooLarge,
@@ -81,6 +82,7 @@ ERROR_STATUS: dict[type[Exception], int] = {
     ServiceFailed: 502,
     QueryTimeout: 503,
     StoreUnavailable: 503,
+    ProtectedGraph: 403,
 }
 
 

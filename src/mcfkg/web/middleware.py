@@ -19,9 +19,9 @@ log = logging.getLogger("mcfkg.web")
 
 
 def body_limit(settings: Settings, scope: Scope) -> int:
-    """Bytes a request body may have: uploads to the graph store get the larger limit."""
+    """Bytes a request body may have: uploads to the graph store and sources get the larger limit."""
     path = scope["path"][len(scope.get("root_path", "")):]
-    return settings.max_upload_bytes if path.startswith("/rdf-graph-store") else settings.max_request_bytes
+    return settings.max_upload_bytes if path.startswith(("/rdf-graph-store", "/sources")) else settings.max_request_bytes
 
 
 class BodyLimit:

@@ -1,21 +1,15 @@
 """Start the HTTP server: pick the data, open the store, run uvicorn.
 
 ``mcfkg serve`` serves the build (``dist/mcfkg.nq``, building it first when it is stale: missing,
-made for another base IRI, or older than a source file, see ``mcfkg.dist.ensure_build``; the store
-and the downloads come from the server's own pinned copy of it), or with
+made for another base IRI, or older than a source file, see ``mcfkg.dist.ensure_build``) and each
+later one (``mcfkg.web.served_build``), in memory or in an on-disk store (``--store``), or with
 ``--data`` any RDF files instead: the way tests and the linker get a local stand-in endpoint.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import os
-import shutil
 import signal
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
@@ -23,10 +17,10 @@ import uvicorn
 
 from mcfkg.config import Settings
 from mcfkg.dist import ensure_build
-from mcfkg.leftovers import SERVING_PREFIX, owned_prefix, remove_leftovers
+from mcfkg.leftovers import remove_leftovers
 from mcfkg.store import OxigraphStore
 from mcfkg.web.connections import server_config
-from mcfkg.web.dataset import DOWNLOADS
+from mcfkg.web.served_build import ServedBuild
 
 DATA_GRAPH_SEPARATOR = "::"
 
@@ -40,27 +34,6 @@ def parse_data_argument(value: str) -> tuple[Path, str | None]:
     return path, graph or None
 
 
-@contextmanager
-def pinned_build(settings: Settings) -> Iterator[Settings]:
-    """Settings whose ``dist_dir`` is this server's own copy of the build, for as long as it serves.
-
-    The files are hard-linked (copied across file systems) into a private folder in the temporary
-    directory, out of the source tree, removed when the server stops (Ctrl+C or SIGTERM) or, after a
-    SIGKILL, by the next server (``mcfkg.leftovers``). A later build,
-    say by a second server started for another base IRI, replaces dist/'s files with new ones
-    (``os.replace``) and leaves these alone: the store and the downloads stay one build.
-    """
-    with tempfile.TemporaryDirectory(prefix=owned_prefix(SERVING_PREFIX)) as folder:
-        for name in DOWNLOADS:
-            source, target = settings.dist_dir / name, Path(folder) / name
-            if source.is_file():
-                try:
-                    os.link(source, target)
-                except OSError:
-                    shutil.copy2(source, target)
-        yield dataclasses.replace(settings, dist_dir=Path(folder))
-
-
 def serve(settings: Settings, host: str, port: int, data: Sequence[str] = ()) -> None:
     """Remove what killed servers left behind, open the store (before uvicorn starts any thread), then
     serve until interrupted."""
@@ -72,8 +45,11 @@ def serve(settings: Settings, host: str, port: int, data: Sequence[str] = ()) ->
         _run(settings, OxigraphStore(settings, [parse_data_argument(value) for value in data]), host, port)
         return
     ensure_build(settings, logging.getLogger("mcfkg.web").info)
-    with pinned_build(settings) as served:
-        _run(served, OxigraphStore.from_dist(served), host, port)
+    served = ServedBuild(settings)
+    try:
+        _run(served.settings, served.open_store(), host, port, served)
+    finally:
+        served.close()
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -85,10 +61,11 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _run(settings: Settings, store: OxigraphStore, host: str, port: int) -> None:
+def _run(settings: Settings, store: OxigraphStore, host: str, port: int, served: ServedBuild | None = None) -> None:
     from mcfkg.web.app import create_app
 
     try:
-        uvicorn.Server(server_config(create_app(settings, store), settings, host, port, log_level="info")).run()
+        app = create_app(settings, store, served)
+        uvicorn.Server(server_config(app, settings, host, port, log_level="info")).run()
     finally:
         store.close()

@@ -43,8 +43,9 @@ templates.env.filters.update(
 
 
 def settings_of(request: Request) -> Settings:
-    """The settings the app was created with."""
-    return request.app.state.settings
+    """The settings the app was created with; while it follows builds, ``dist_dir`` is the served one's."""
+    served = getattr(request.app.state, "build", None)
+    return served.settings if served is not None else request.app.state.settings
 
 
 def store_of(request: Request) -> Store:

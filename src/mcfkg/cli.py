@@ -377,6 +377,46 @@ def link_accept(
     raise typer.Exit(accept_command(settings, review, links_file or settings.data_dir / "links.trig"))
 
 
+# --- dump and restore: the whole on-disk store (module: backup) ---
+
+
+@app.command("dump")
+def dump_command(
+    out: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write: .nq or .trig, optionally .gz.")],
+    store: Annotated[Path, typer.Option("--store", metavar="DIR", help="The on-disk store (as for `mcfkg serve`).")]
+    = Path("var/store"),
+) -> None:
+    """Write every quad of an on-disk store (all sources' graphs, provenance, inferences, HTTP writes) to FILE."""
+    from mcfkg.backup import BackupError, dump
+
+    try:
+        count = dump(store, out)
+    except BackupError as exc:
+        _fail(str(exc))
+    console().print(f"wrote {count} quads of {store} to {out}")
+
+
+@app.command("restore")
+def restore_command(
+    dump_file: Annotated[Path, typer.Argument(metavar="FILE", help="A dump written by `mcfkg dump`.")],
+    store: Annotated[Path, typer.Option("--store", metavar="DIR", help="The on-disk store to create.")]
+    = Path("var/store"),
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a store that is already there.")] = False,
+) -> None:
+    """Restore an on-disk store from FILE, and write back the sources data/sources/ lacks."""
+    from mcfkg.backup import BackupError, restore
+
+    try:
+        count, written = restore(_settings(), dump_file, store, replace)
+    except BackupError as exc:
+        _fail(str(exc))
+    console().print(f"restored {count} quads into {store}")
+    for path in written:
+        console().print(f"wrote back {path}")
+    if written:
+        console().print("run `mcfkg build` (or `mcfkg serve`, which builds first) to rebuild dist/ with them")
+
+
 # --- sources: list, ingest, retract (module: sources.commands, which prints and returns the exit code) ---
 
 

@@ -28,8 +28,9 @@ def staleness(settings: Settings) -> str | None:
     if not built_for(settings.dist_dir, Vocab(settings.base_iri)):
         return f"{settings.dist_dir} has no build for {settings.base_iri}"
     built_at = dump_path(settings).stat().st_mtime
-    sources = [*source_files(settings), settings.ontology_dir / "shapes.ttl", settings.ontology_dir / CONTEXT_FILE]
-    changed = next((path for path in sources if path.is_file() and path.stat().st_mtime > built_at), None)
+    sources = [*source_files(settings), settings.ontology_dir / "shapes.ttl", settings.ontology_dir / CONTEXT_FILE,
+               settings.data_dir, settings.data_dir / "sources"]  # a folder changes when a file is added or removed
+    changed = next((path for path in sources if path.exists() and path.stat().st_mtime > built_at), None)
     return f"{changed} changed since {settings.dist_dir} was built" if changed else None
 
 

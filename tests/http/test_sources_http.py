@@ -121,6 +121,7 @@ def test_a_data_edit_without_a_build_is_reported_not_served(server: ProjectServe
         while "changed since" not in (server.log.read_text()):
             assert time.monotonic() < deadline, "the edit was not reported"
             time.sleep(0.5)
+        assert "curation.trig changed since" in httpx.get(f"{server.root}/health").json()["data"]
     finally:
         curation.write_bytes(original)
         subprocess.run([MCFKG, "build"], env=server.env, capture_output=True, timeout=600, check=True)

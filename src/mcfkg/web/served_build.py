@@ -21,9 +21,11 @@ from pathlib import Path
 
 from mcfkg.config import Settings
 from mcfkg.dist import dump_path, staleness
+from mcfkg.export import built_for
 from mcfkg.leftovers import SERVING_PREFIX, owned_prefix
 from mcfkg.sources.lock import one_writer
 from mcfkg.store import OxigraphStore
+from mcfkg.vocab import Vocab
 from mcfkg.web.dataset import DOWNLOADS
 
 log = logging.getLogger("mcfkg.web")
@@ -60,6 +62,7 @@ class ServedBuild:
         self.settings = dataclasses.replace(settings, dist_dir=self.folder)
         self.store: OxigraphStore | None = None
         self.stale: str | None = None  # why data/ and dist/ differ, when they do
+        self._noted: str | None = None  # the last warning logged
         self._lock = asyncio.Lock()
 
     def open_store(self) -> OxigraphStore:
@@ -80,6 +83,10 @@ class ServedBuild:
         with one_writer(self.configured, wait=False) as ours:
             if not ours or not self._changed():
                 return None
+            if not built_for(self.configured.dist_dir, Vocab(self.configured.base_iri)):
+                self._note(f"{self.configured.dist_dir} now holds a build for another base IRI; serving the last "
+                           f"build for {self.configured.base_iri}")
+                return None
             folder = pin(self.configured.dist_dir)
         try:
             report = self.store.take_build(dump_path(dataclasses.replace(self.settings, dist_dir=folder)))
@@ -93,11 +100,17 @@ class ServedBuild:
         return report
 
     def check_data(self) -> None:
-        """Note (and log once per reason) whether data/ changed since dist/ was built."""
+        """Note whether data/ changed since dist/ was built."""
         reason = staleness(self.configured)
-        if reason and reason != self.stale:
-            log.warning("%s; the server keeps serving the last build: run `mcfkg build` to serve the change", reason)
+        if reason:
+            self._note(f"{reason}; the server keeps serving the last build: run `mcfkg build` to serve the change")
         self.stale = reason
+
+    def _note(self, warning: str) -> None:
+        """Log a warning once, not at every look."""
+        if warning != self._noted:
+            log.warning("%s", warning)
+        self._noted = warning
 
     async def refresh(self) -> str | None:
         """``take_new_build`` and ``check_data`` off the event loop, one refresh at a time."""

@@ -100,4 +100,7 @@ async def health(request: Request) -> Response:
     except StoreUnavailable as exc:
         request.state.outcome = "store unavailable"
         return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+    served = request.app.state.build
+    if served is not None and served.stale:  # serving, but data/ holds changes no build has taken yet
+        return JSONResponse({"status": "ok", "data": f"not built: {served.stale}"})
     return JSONResponse({"status": "ok"})

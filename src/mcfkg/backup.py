@@ -14,6 +14,7 @@ import gzip
 import shutil
 import time
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph as ox
 from rdflib import RDF, XSD, Literal, URIRef
@@ -58,7 +59,7 @@ def dump(store_path: Path, out: Path) -> int:
     store = _open(store_path)
     temp = out.with_name(f".{out.name}.tmp")
     with (gzip.open(temp, "wb") if compressed else open(temp, "wb")) as stream:
-        store.dump(stream, format=fmt)
+        store.dump(cast(IO[bytes], stream), format=fmt)
     count = len(store)
     del store
     temp.replace(out)
@@ -75,7 +76,7 @@ def restore(settings: Settings, dump_file: Path, store_path: Path, replace: bool
     store = ox.Store(str(fresh))
     try:
         with (gzip.open(dump_file, "rb") if compressed else open(dump_file, "rb")) as stream:
-            store.load(stream, format=fmt)
+            store.load(cast(IO[bytes], stream), format=fmt)
         quads = list(store)
         store.flush()
         del store
@@ -99,8 +100,8 @@ def _write_back_sources(settings: Settings, quads: list[ox.Quad]) -> list[Path]:
     served = Vocab(settings.base_iri)
     described = {s for path in source_files(settings) for s, p, o, _ in read_quads(path)
                  if p == RDF.type and o == vocab.MCF.SourceDocument}
-    documents = {q.subject.value for q in quads
-                 if q.predicate.value == str(RDF.type) and q.object.value == str(served.MCF.SourceDocument)}
+    documents = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)
+                 and q.predicate.value == str(RDF.type) and q.object == ox.NamedNode(str(served.MCF.SourceDocument))}
     written = []
     for iri in sorted(documents):
         canonical = URIRef(CANONICAL_BASE + iri.removeprefix(settings.base_iri))

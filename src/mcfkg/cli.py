@@ -431,7 +431,8 @@ def sources_command() -> None:
 @app.command("ingest")
 def ingest_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="One source as TriG, Turtle, N-Quads or JSON-LD "
-                                         "(format from the extension), in the project's conventions.")],
+                                         "(format from the extension), in the project's conventions; or a CSV "
+                                         "file with its CSVW mapping FILE-metadata.json beside it (or that mapping).")],
     same_as: Annotated[
         Optional[list[str]],
         typer.Option("--same-as", metavar="NEW=EXISTING", help="A new entity of the source is this existing one: "

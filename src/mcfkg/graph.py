@@ -129,7 +129,7 @@ def load_dataset(paths: Iterable[Path], base_iri: str = CANONICAL_BASE) -> Datas
         base_iri += "/"
     ds = Dataset()
     for path in paths:
-        scratch = _parse_file(Path(path))
+        scratch = parse_file(Path(path))
         for prefix, namespace in scratch.namespaces():
             ds.bind(prefix, rebase(URIRef(namespace), base_iri), override=False)
         for s, p, o, graph_name in _quads(scratch, Path(path), vocab):
@@ -168,7 +168,7 @@ def _quads(scratch: Dataset, path: Path, vocab: Vocab) -> Iterator[tuple[Node, N
         yield s, p, o, graph_name
 
 
-def _parse_file(path: Path) -> Dataset:
+def parse_file(path: Path) -> Dataset:
     """Parse one file into a fresh Dataset, translating every parser error into a LoadError."""
     fmt = rdf_format(path)
     try:

@@ -112,11 +112,11 @@ def _ingest(settings: Settings, path: Path, same_as: list[str], distinct: list[s
             "Nothing was written.",
             str(source.iri), pending=tuple(Pending(str(m.new), str(m.existing), m.name) for m in pending))
     source.rewrite(rewrite)
-    counts = {"quads": len(source.quads), "graphs": len({q[3] for q in source.quads})}
+    quads, graphs = len(source.quads), len({q[3] for q in source.quads})
     if target.exists():
         if source.same_as(target):
             return Change("unchanged", f"{source.iri} is already ingested with this content ({target}); "
-                                       "nothing changed.", str(source.iri), **counts)
+                                       "nothing changed.", str(source.iri), quads, graphs)
         return Change("refused", f"a different version of {source.id} is already ingested ({target}); run "
                                  f"`mcfkg retract {source.id}` first, then ingest again. Nothing was written.",
                       str(source.iri))
@@ -132,8 +132,8 @@ def _ingest(settings: Settings, path: Path, same_as: list[str], distinct: list[s
                            f"the graph with source {source.id}")
     if isinstance(outcome, Change):
         return Change(outcome.status, outcome.message, str(source.iri), violations=outcome.violations)
-    return Change("ingested", f"ingested {source.iri} into {target}: {counts['quads']} quads in {counts['graphs']} "
-                              f"graph(s); {_summary(settings, outcome)}", str(source.iri), **counts,
+    return Change("ingested", f"ingested {source.iri} into {target}: {quads} quads in {graphs} "
+                              f"graph(s); {_summary(settings, outcome)}", str(source.iri), quads, graphs,
                   build=_build_figures(outcome))
 
 

@@ -3,7 +3,10 @@
 A source must describe exactly one ``mcf:SourceDocument`` ``mcfid:<id>`` and keep all its
 triples in graphs named ``mcfg:<id>`` or ``mcfg:<id>/...``: then its file holds everything it
 added and nothing anyone else did, and removing the file removes exactly the source. A file in
-a triple format (Turtle, JSON-LD) is one per-source graph, ``mcfg:<id>``.
+a triple format (Turtle, N-Triples, RDF/XML) is one per-source graph, ``mcfg:<id>``. JSON-LD
+carries quads: its named graphs (``@graph`` objects with an ``@id``) stay named graphs, and its
+default graph, if any, is the per-source graph. A CSV file comes with its CSVW mapping
+(:mod:`mcfkg.sources.mapping`), which makes a graph of each row.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from mcfkg.graph import LoadError, load_dataset, rdf_format
+from mcfkg.graph import LoadError, canonical, load_dataset, parse_file, rdf_format
+from mcfkg.sources.mapping import MappingError, is_mapping, read_mapped
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-QUAD_FORMATS = {"trig", "nquads"}
+QUAD_FORMATS = {"trig", "nquads", "json-ld"}  # their graph names are kept
+DEFAULT_GRAPH_IS_SOURCE_GRAPH = {"json-ld"}  # a quad format whose default graph becomes mcfg:<id>
 Quad = tuple[Node, Node, Node, URIRef]
 
 
@@ -53,6 +58,7 @@ class IncomingSource:
         ds.bind("mcf", vocab.MCF)
         ds.bind("mcfid", vocab.ID)
         ds.bind("mcfg", vocab.GRAPH)
+        ds.bind("pav", "http://purl.org/pav/")
         for s, p, o, g in self.quads:
             ds.graph(g).add((s, p, o))
         return ds
@@ -75,8 +81,16 @@ class IncomingSource:
 
 
 def read_incoming(path: Path) -> IncomingSource:
-    """Parse ``path`` (format from its extension) into one source; SourceError if it is not one."""
-    quads = read_quads(path)
+    """Parse ``path`` (format from its extension) into one source; SourceError if it is not one.
+
+    A CSVW mapping (``*-metadata.json``) or a CSV file with its mapping beside it is read by
+    :func:`mcfkg.sources.mapping.read_mapped`: one graph per row, each derived from its row.
+    """
+    mapped = is_mapping(path)
+    try:
+        quads = read_mapped(path) if mapped else read_quads(path)
+    except MappingError as exc:
+        raise SourceError(str(exc)) from None
     vocab = Vocab(CANONICAL_BASE)
     documents = sorted({s for s, p, o, _ in quads
                         if p == RDF.type and o == vocab.MCF.SourceDocument and isinstance(s, URIRef)})
@@ -93,8 +107,11 @@ def read_incoming(path: Path) -> IncomingSource:
             f"{path}: the source document {iri} must be named {vocab.ID}<id>, the id of lower-case letters, "
             "digits and hyphens (it names the file data/sources/<id>.trig)"
         )
-    if rdf_format(path) not in QUAD_FORMATS:  # a triple format is one per-source graph
+    fmt = None if mapped else rdf_format(path)
+    if fmt is not None and fmt not in QUAD_FORMATS:  # a triple format is one per-source graph
         quads = {(s, p, o, vocab.GRAPH[source_id]) for s, p, o, _ in quads}
+    elif fmt in DEFAULT_GRAPH_IS_SOURCE_GRAPH:
+        quads = {(s, p, o, vocab.GRAPH[source_id] if g == DATASET_DEFAULT_GRAPH_ID else g) for s, p, o, g in quads}
     own = str(vocab.GRAPH[source_id])
     foreign = sorted({str(g) for *_, g in quads if str(g) != own and not str(g).startswith(own + "/")})
     if foreign:
@@ -107,7 +124,15 @@ def read_incoming(path: Path) -> IncomingSource:
 
 
 def read_quads(path: Path) -> set[Quad]:
-    """Every quad of one RDF file, read safely (no fetching), IRIs against the canonical base."""
+    """Every quad of one RDF file, read safely (no fetching), IRIs against the canonical base.
+
+    JSON-LD keeps its named graphs (``load_dataset`` reads it as a triple format: the build has no
+    JSON-LD input); its default graph's triples come with ``DATASET_DEFAULT_GRAPH_ID``.
+    """
+    if rdf_format(path) == "json-ld":
+        parsed = parse_file(path)  # refuses remote contexts, as every JSON-LD read does
+        return {(s, p, canonical(o), g if g is not None else DATASET_DEFAULT_GRAPH_ID)  # type: ignore[misc]
+                for s, p, o, g in parsed.quads((None, None, None, None))}
     ds = load_dataset([path], CANONICAL_BASE)
     return {(s, p, o, g) for s, p, o, g in ds.quads((None, None, None, None))}  # type: ignore[misc]
 

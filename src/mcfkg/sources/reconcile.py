@@ -1,27 +1,45 @@
 """Reconcile an incoming source's new entities with the graph's: one thing, one IRI.
 
-A new entity (an IRI the existing graph never describes) whose name matches a name of an
-existing entity, ignoring case and spaces, may be the same thing under a second IRI. That is
-never decided silently: the ingest stops and lists each match, and the user answers per entity
-with ``--same-as NEW=EXISTING`` (the source is rewritten to the existing IRI) or ``--distinct
-NEW`` (both are kept). Names are ``rdfs:label``, ``skos:altLabel`` and ``skos:hiddenLabel`` in
-any language, so Chinese names (``"绵阳"@zh``) and recorded misspellings count too.
+A new entity (an IRI the existing graph never describes) may be an existing one under a second
+IRI when it shares with it
+
+- a name, ignoring case and spaces: ``rdfs:label``, ``skos:altLabel`` and ``skos:hiddenLabel`` in
+  any language, so Chinese names (``"绵阳"@zh``) and recorded misspellings count too; or
+- an external ID: both are ``owl:sameAs`` or ``skos:exactMatch`` (either direction) the same
+  Wikidata item, GeoNames feature or DBpedia resource, whichever of that dataset's IRIs each uses
+  (``http://www.wikidata.org/entity/Q19770`` and ``https://www.wikidata.org/wiki/Q19770`` are
+  both ``wikidata:Q19770``), or the same other IRI outside the graph's base. ``skos:closeMatch``
+  is not an identity (a near counterpart: a city's seat for the prefecture-level city), so it
+  does not count.
+
+That is never decided silently: the ingest stops and lists each match with the shared name or
+ID, and the user answers per entity with ``--same-as NEW=EXISTING`` (the source is rewritten to
+the existing IRI) or ``--distinct NEW`` (both are kept).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
-from rdflib import RDFS, SKOS, Literal, URIRef
+from rdflib import OWL, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
 
 from mcfkg.sources.document import IncomingSource, Quad
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 
 NAME_PROPERTIES = (RDFS.label, SKOS.altLabel, SKOS.hiddenLabel)
+IDENTITY_PROPERTIES = (OWL.sameAs, SKOS.exactMatch)  # both symmetric: a link counts in either direction
+_DATASETS = (  # an external IRI's dataset and local ID, whichever of the dataset's IRI forms it takes
+    ("wikidata", re.compile(r"^https?://(?:www\.|m\.)?wikidata\.org/(?:entity/|wiki/(?:Special:EntityPage/|Property:|"
+                            r"Lexeme:)?)([QPL][1-9][0-9]*)(?:[/?#].*)?$")),
+    ("geonames", re.compile(r"^https?://(?:sws\.|www\.)?geonames\.org/([1-9][0-9]*)(?:[/?#].*)?$")),
+    ("dbpedia", re.compile(r"^https?://dbpedia\.org/(?:resource|page)/([^?#]+)$")),
+)
 
 
 class DecisionError(Exception):
@@ -30,7 +48,8 @@ class DecisionError(Exception):
 
 @dataclass(frozen=True)
 class Match:
-    """A new entity of the source whose name ``name`` is also a name of ``existing``."""
+    """A new entity of the source that shares ``name`` with ``existing``: a name (normalised) or an
+    external ID (``wikidata:Q19770``, ``geonames:1794299``, ``dbpedia:Sichuan`` or the IRI itself)."""
 
     new: URIRef
     existing: URIRef
@@ -52,26 +71,59 @@ def names_by_entity(quads: Iterable[tuple[Node, Node, Node]]) -> dict[URIRef, se
     return names
 
 
+def external_id(iri: Node) -> str | None:
+    """An IRI outside the graph's base as compared: ``wikidata:Q19770``, ``geonames:1794299``,
+    ``dbpedia:Sichuan`` for the datasets mcfkg links to (any of their IRI forms), else the IRI itself.
+    None for the graph's own IRIs and for anything that is not an http(s) IRI."""
+    text = str(iri)  # rdflib's URIRef.startswith does not take a tuple
+    if not isinstance(iri, URIRef) or not text.startswith(("http://", "https://")):
+        return None
+    if text.startswith(Vocab(CANONICAL_BASE).base):
+        return None
+    for dataset, pattern in _DATASETS:
+        found = pattern.match(text)
+        if found:
+            return f"{dataset}:{unquote(found.group(1))}"
+    return text
+
+
+def ids_by_entity(quads: Iterable[tuple[Node, Node, Node]]) -> dict[URIRef, set[str]]:
+    """Each entity IRI (under ``id/``) → the external IDs it is ``owl:sameAs`` / ``skos:exactMatch``."""
+    prefix = Vocab(CANONICAL_BASE).ID
+    ids: dict[URIRef, set[str]] = defaultdict(set)
+    for s, p, o in quads:
+        if p not in IDENTITY_PROPERTIES:
+            continue
+        for entity, other in ((s, o), (o, s)):
+            shared = external_id(other)
+            if isinstance(entity, URIRef) and entity.startswith(prefix) and shared is not None:
+                ids[entity].add(shared)
+    return ids
+
+
 def matches(source: IncomingSource, existing: Iterable[Quad]) -> list[Match]:
-    """Every (new entity, existing entity) pair sharing a name, in a stable order.
+    """Every (new entity, existing entity) pair sharing a name or an external ID, in a stable order.
 
     ``existing`` is every quad of the graph without the source; an entity it already describes
     (as a subject) is not new, so a source that adds facts about ``mcfid:mianyang`` is not asked.
     """
     existing_triples = [(s, p, o) for s, p, o, _ in existing]
+    source_triples = [(s, p, o) for s, p, o, _ in source.quads]
     described = {s for s, _, _ in existing_triples}
-    by_name: dict[str, set[URIRef]] = defaultdict(set)
-    for entity, names in names_by_entity(existing_triples).items():
-        for name in names:
-            by_name[name].add(entity)
     found = set()
-    for entity, names in names_by_entity((s, p, o) for s, p, o, _ in source.quads).items():
-        if entity in described or entity == source.iri:
-            continue
-        for name in names:
-            for other in by_name.get(name, ()):
-                found.add(Match(entity, other, name))
-    return sorted(found, key=lambda m: (str(m.new), str(m.existing)))
+    for keys in (names_by_entity, ids_by_entity):
+        by_key: dict[str, set[URIRef]] = defaultdict(set)
+        for entity, shared in keys(existing_triples).items():
+            for key in shared:
+                by_key[key].add(entity)
+        for entity, shared in keys(source_triples).items():
+            if entity in described or entity == source.iri:
+                continue
+            for key in shared:
+                for other in by_key.get(key, ()):
+                    if other != entity:
+                        found.add(Match(entity, other, key))
+    return sorted(found, key=lambda m: (str(m.new), str(m.existing), m.name))
 
 
 def decide(
@@ -88,7 +140,8 @@ def decide(
         candidates[m.new].add(m.existing)
     for new in [*same_as, *distinct]:
         if new not in candidates:
-            raise DecisionError(f"{new} is not a new entity of this source with a matching name; check the IRI")
+            raise DecisionError(f"{new} is not a new entity of this source with a matching name or external ID; "
+                                "check the IRI")
     for new, target in same_as.items():
         if new in distinct:
             raise DecisionError(f"{new} is given both --same-as and --distinct; choose one")

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +53,7 @@ class BuildFile:
             groups[quad.graph_name.value].append(quad.triple)
         graphs = {}
         for name, triples in groups.items():
-            lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+            lines = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)
             graphs[name] = b"".join(sorted(lines))
         return cls(graphs)
 
@@ -68,7 +69,7 @@ def read_record(store_path: str) -> dict[str, str | None]:
         return {}
 
 
-def _write_record(store_path: str, record: dict[str, str | None]) -> None:
+def _write_record(store_path: str, record: Mapping[str, str | None]) -> None:
     """Replace the record at once (temporary file, fsync, rename)."""
     target = Path(store_path) / RECORD
     temp = target.with_suffix(".tmp")
@@ -90,7 +91,7 @@ class SyncReport:
         return f"{len(self.replaced)} graph(s) replaced, {len(self.dropped)} dropped"
 
 
-def sync(store: ox.Store, build_path: str, record: dict[str, str | None], store_path: str | None
+def sync(store: ox.Store, build_path: str, record: Mapping[str, str | None], store_path: str | None
          ) -> tuple[SyncReport, dict[str, str | None]]:
     """Bring ``store`` in step with the build at ``build_path``; returns what changed and the new record.
 
@@ -99,7 +100,7 @@ def sync(store: ox.Store, build_path: str, record: dict[str, str | None], store_
     leaves a record that makes the next sync replace them all.
     """
     build = BuildFile.read(build_path)
-    new = {graph: build.digest(graph) for graph in build.graphs}
+    new: dict[str, str | None] = {graph: build.digest(graph) for graph in build.graphs}
     replaced = sorted(graph for graph, digest in new.items() if record.get(graph) != digest)
     dropped = sorted(set(record) - set(new))
     if store_path and (replaced or dropped):

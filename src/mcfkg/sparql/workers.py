@@ -403,6 +403,8 @@ def supervise(web: multiprocessing.connection.Connection, source: StoreSource, c
     web.send(("ready", {"network_isolated": isolated, "build": synced}))
     try:
         supervisor.run()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the web process is gone (killed): this process dies with it, quietly
     finally:
         for process, _ in supervisor.workers.values():
             process.kill()

@@ -21,16 +21,19 @@ TOKEN = "source-tests-token"
 
 
 def copy_project(folder: Path) -> tuple[Path, Path]:
-    """data/ and dist/ copied under ``folder``, times kept: a server rebuilds the copy if the original was stale."""
+    """data/, ontology/ and dist/ copied under ``folder``, times kept: a server rebuilds the copy if the
+    original was stale."""
     data, dist = folder / "data", folder / "dist"
     shutil.copytree(ROOT / "data", data)
+    shutil.copytree(ROOT / "ontology", folder / "ontology")
     shutil.copytree(ROOT / "dist", dist)
     return data, dist
 
 
 def project_env(data: Path, dist: Path) -> dict[str, str]:
-    """The environment that points `mcfkg` at a copied project."""
-    return {**os.environ, "MCFKG_DATA_DIR": str(data), "MCFKG_DIST_DIR": str(dist)}
+    """The environment that points `mcfkg` at a copied project (its ontology/ beside its data/)."""
+    return {**os.environ, "MCFKG_DATA_DIR": str(data), "MCFKG_DIST_DIR": str(dist),
+            "MCFKG_ONTOLOGY_DIR": str(data.parent / "ontology")}
 
 
 @dataclass

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import DCAT, RDF, VOID, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import DCAT, DCTERMS, PROV, RDF, VOID, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 
 from mcfkg import export as export_module
@@ -128,3 +128,30 @@ def test_void_counts_match_the_data(ds: Dataset, tmp_path: Path) -> None:
     assert (inferred, VOID.subset, V.inferred_graph) in void
     assert (asserted, VOID.subset, V.ontology_graph) in void
     assert number(asserted, VOID.triples) + number(inferred, VOID.triples) == sum(len(g) for g in ds.graphs())
+
+
+def test_void_names_each_source_with_the_triples_of_its_fact_graphs(ds: Dataset, tmp_path: Path) -> None:
+    """dcterms:source on the dataset for every mcf:SourceDocument, and a subset per source, titled like it,
+    counting the triples of its fact graphs (those derived from its passages) and listing them."""
+    description = ds.graph(V.GRAPH["article"])
+    description.add((V.ID.article, RDF.type, V.MCF.SourceDocument))
+    for sentence in ("p1/s1", "p1/s2"):
+        description.add((V.GRAPH[f"article/{sentence}"], RDF.type, V.MCF.FactGraph))
+    other = ds.graph(V.GRAPH["other"])  # a second source of one sentence, and no title
+    other.add((V.ID.other, RDF.type, V.MCF.SourceDocument))
+    other.add((V.ID["other/p1/s1"], DCTERMS.isPartOf, V.ID.other))
+    other.add((V.GRAPH["other/p1/s1"], RDF.type, V.MCF.FactGraph))
+    other.add((V.GRAPH["other/p1/s1"], PROV.wasDerivedFrom, V.ID["other/p1/s1"]))
+    ds.graph(V.GRAPH["other/p1/s1"]).add((V.ID.jiuzhou, V.MCF.tierOneSupplierFor, V.ID.c919))
+    write_dist(ds, tmp_path / "dist", None, V)
+    void = Graph().parse(tmp_path / "dist" / "void.ttl")
+    dataset = URIRef(V.base + "dataset")
+    assert set(void.objects(dataset, DCTERMS.source)) == {V.ID.article, V.ID.other}
+    article, other_part = URIRef(f"{dataset}/source/article"), URIRef(f"{dataset}/source/other")
+    assert {article, other_part} <= set(void.objects(dataset, VOID.subset))
+    assert (article, DCTERMS.source, V.ID.article) in void and (article, RDF.type, VOID.Dataset) in void
+    assert void.value(article, DCTERMS.title) == Literal("A test article", lang="en")
+    facts = [V.GRAPH["article/p1/s1"], V.GRAPH["article/p1/s2"]]
+    assert int(void.value(article, VOID.triples)) == sum(len(ds.graph(g)) for g in facts)
+    assert set(void.objects(article, VOID.subset)) == set(facts)
+    assert int(void.value(other_part, VOID.triples)) == 1 and void.value(other_part, DCTERMS.title) is None

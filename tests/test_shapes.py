@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import OWL, RDF, RDFS, SH, Dataset, Graph, Namespace, URIRef
+from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SH, Dataset, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from mcfkg.build import load_and_reason
 from mcfkg.config import Settings
 from mcfkg.graph import union_graph
+from mcfkg.per_source import excesses
 from mcfkg.reason import infer, validation_graph
 from mcfkg.vocab import Vocab
 
@@ -62,7 +63,20 @@ CAUGHT: dict[str, tuple[URIRef, URIRef | None, str]] = {
         "The passage IRI does not match its locator: expected https://w3id.org/mcfkg/id/test-doc/p2/s3",
     ),
     "passage-without-facts.ttl": (ID["test-doc/p1/s3"], None, "No fact graph is derived from this passage"),
-    "guessed-date.ttl": (ID["test-doc"], None, "The source does not state its date"),
+    "guessed-date.ttl": (ID["test-doc"], None, "A publication date (2018-06-01) is recorded without how it was established"),
+    "date-from-url-without-url.ttl": (ID["test-doc"], None, "A date derived from the URL path must come with the URL"),
+    "date-not-in-url.ttl": (
+        ID["test-doc"],
+        None,
+        "A date said to be derived from the URL path is not in it: the digits of http://example.org/news/20180428/1.html",
+    ),
+    "stated-date-contradicts-method.ttl": (
+        ID["test-doc"],
+        None,
+        "How the date was established (https://w3id.org/mcfkg/def/dateStatedInText) disagrees with mcf:dateStated false",
+    ),
+    "two-date-methods.ttl": (ID["test-doc"], MCF.dateEstablishedBy, "How the publication date was established is one mcf:DateMethod"),
+    "approval-date-as-text.ttl": (ID["test-plan"], DCTERMS.dateAccepted, "An approval date (dcterms:dateAccepted) is an xsd:date, or an xsd:gMonthDay (--MM-DD)"),
     "lower-bound-without-bound.ttl": (ID["test-sectors"], MCF.bound, "A lower bound (schema:minValue) needs exactly one mcf:bound"),
     "grant-with-two-amounts.ttl": (ID["test-grant"], MCF.amount, "A grant needs exactly one mcf:amount."),
     "exact-and-lower-bound.ttl": (ID["test-cooperation"], None, "A stated number needs exactly one of schema:value"),
@@ -77,7 +91,7 @@ CAUGHT: dict[str, tuple[URIRef, URIRef | None, str]] = {
 # Fixtures whose one corruption rightly breaks a second constraint too: those messages are also expected.
 ALSO_REPORTED: dict[str, tuple[str, ...]] = {"missing-label.ttl": ("No English label",)}
 # The uncorrupted graph every fixture starts from.
-ACCEPTED = ["base.ttl"]
+ACCEPTED = ["base.ttl", "date-from-url-path.ttl"]
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +110,19 @@ def results(data: Graph, shapes: Graph) -> tuple[bool, set[tuple[Node, Node | No
     named = ds.graph(URIRef("urn:x-mcfkg-test:data"))
     for triple in data:
         named.add(triple)
+    # The fixture is one source's fact graph, so the caps that hold per source apply to it too.
+    ds.graph(URIRef("urn:x-mcfkg-test:provenance")).add((named.identifier, PROV.wasDerivedFrom, URIRef("urn:x-mcfkg-test:passage")))
+    ds.graph(URIRef("urn:x-mcfkg-test:provenance")).add((URIRef("urn:x-mcfkg-test:passage"), DCTERMS.isPartOf,
+                                                         URIRef("urn:x-mcfkg-test:source")))
     reasoned = validation_graph(ds, Vocab())
     conforms, report, _ = pyshacl.validate(reasoned, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     found = {
         (report.value(r, SH.focusNode), report.value(r, SH.resultPath), str(report.value(r, SH.resultMessage)))
         for r in report.subjects(SH.resultSeverity, None)
     }
-    return conforms, found
+    per_source = excesses(ds, shapes, reasoned, Vocab())
+    found |= {(e.focus, e.path, e.message) for e in per_source}
+    return conforms and not per_source, found
 
 
 def fixture_graph(name: str, ontology: Graph) -> Graph:

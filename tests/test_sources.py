@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
+from rdflib import OWL, RDFS, SKOS, Dataset, Literal, URIRef
 from rdflib.compare import to_canonical_graph
+
+from mcfkg.sources.document import IncomingSource, read_incoming
+from mcfkg.sources.reconcile import Match, external_id, matches
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "data" / "sources" / "test-fixture-qingshan-optics.trig"
@@ -79,11 +82,11 @@ def test_ingest_asks_decides_is_idempotent_and_retract_restores_every_quad(proje
     fixture_row = rows[f"https://w3id.org/mcfkg/id/{SOURCE_ID}"]
     assert fixture_row[1:] == [
         "Qingshan Test Optics Works Opens in Mianyang (invented test fixture)", "Qingshan Test Optics Works", "en",
-        "https://example.org/test-fixture/2026/01/15/qingshan-optics.html", "2026-01-15", "stated", "2026-01-20",
+        "https://example.org/test-fixture/2026/01/15/qingshan-optics.html", "2026-01-15", "stated in the document", "2026-01-20",
         "1", "6", "2",
     ]
     seed = rows["https://w3id.org/mcfkg/id/mianyang-mcf-article"]
-    assert seed[5:8] == ["", "unknown (not stated)", ""] and int(seed[8]) > 20
+    assert seed[5:8] == ["2018-04-16", "derived from the URL path", ""] and int(seed[8]) > 20
 
     stamp, dump_after = written.stat().st_mtime_ns, dump.read_bytes()
     again = _run(project, "ingest", str(FIXTURE))  # the decision is read back from the stored file
@@ -140,3 +143,98 @@ def test_a_source_writing_into_another_graph_or_a_bad_decision_is_refused(projec
     typo = _run(project, "ingest", str(FIXTURE), "--same-as", f"{NEW}=mcfid:sichuan")
     assert typo.returncode == 2 and "is not a match" in typo.stderr
     assert not (project / "data" / "sources" / f"{SOURCE_ID}.trig").exists()
+
+
+# ------------------------------------------------------------------ JSON-LD keeps its named graphs
+
+def test_json_ld_with_named_graphs_keeps_them_and_equals_the_trig_source(project: Path, tmp_path: Path) -> None:
+    ds = Dataset()
+    ds.parse(FIXTURE, format="trig")
+    as_json_ld = tmp_path / "fixture.jsonld"
+    as_json_ld.write_bytes(ds.serialize(format="json-ld", encoding="utf-8"))  # top level: @graph objects with @id
+    done = _run(project, "ingest", str(as_json_ld), "--same-as", f"{NEW}={EXISTING}")
+    assert done.returncode == 0, done.stderr
+    stored = Dataset()
+    stored.parse(project / "data" / "sources" / f"{SOURCE_ID}.trig", format="trig")
+    graph = f"https://w3id.org/mcfkg/graph/{SOURCE_ID}"
+    assert {str(g.identifier) for g in stored.graphs() if len(g)} == {graph, f"{graph}/p1/s1"}
+    again = _run(project, "ingest", str(FIXTURE), "--same-as", f"{NEW}={EXISTING}")  # the TriG: the same quads
+    assert again.returncode == 0 and "nothing changed" in again.stdout, again.stderr
+
+
+def test_json_ld_default_graph_is_the_per_source_graph_beside_its_named_graphs(tmp_path: Path) -> None:
+    ds = Dataset()
+    ds.parse(FIXTURE, format="trig")
+    document = Dataset()
+    graph = URIRef(f"https://w3id.org/mcfkg/graph/{SOURCE_ID}")
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        (document.default_graph if g == graph else document.graph(g)).add((s, p, o))
+    path = tmp_path / "fixture.jsonld"
+    path.write_bytes(document.serialize(format="json-ld", encoding="utf-8"))
+    source = read_incoming(path)
+    assert source.quads == set(ds.quads((None, None, None, None)))  # the description back in mcfg:<id>
+
+
+# ------------------------------------------------------------------ reconciliation by external IDs
+
+EXT_FIXTURE = Path(__file__).parent / "data" / "sources" / "test-fixture-ext-ids.trig"
+EXT_NEW = "https://w3id.org/mcfkg/id/test-fixture-province-q19770"
+
+
+def test_an_external_id_shared_with_an_existing_entity_stops_the_ingest_until_decided(project: Path) -> None:
+    written = project / "data" / "sources" / "test-fixture-ext-ids.trig"
+    asked = _run(project, "ingest", str(EXT_FIXTURE))
+    assert asked.returncode == 1, asked.stderr
+    # links.trig has mcfid:sichuan owl:sameAs <http://www.wikidata.org/entity/Q19770>; the source uses the page IRI
+    assert f"{EXT_NEW}\thttps://w3id.org/mcfkg/id/sichuan\twikidata:Q19770" in asked.stderr
+    assert not written.exists()
+    decided = _run(project, "ingest", str(EXT_FIXTURE), "--same-as", "test-fixture-province-q19770=sichuan")
+    assert decided.returncode == 0, decided.stderr
+    text = written.read_text()
+    assert "test-fixture-province-q19770" not in text and "mcf:locatedIn mcfid:sichuan" in text
+    again = _run(project, "ingest", str(EXT_FIXTURE))  # the decision is read back from the stored file
+    assert again.returncode == 0 and "nothing changed" in again.stdout, again.stderr
+
+
+def _source(*triples: tuple[object, object, object]) -> IncomingSource:
+    iri = URIRef("https://w3id.org/mcfkg/id/test-fixture-x")
+    graph = URIRef("https://w3id.org/mcfkg/graph/test-fixture-x")
+    return IncomingSource(iri, "test-fixture-x", {(s, p, o, graph) for s, p, o in triples})  # type: ignore[misc]
+
+
+ID = "https://w3id.org/mcfkg/id/"
+LINKS = URIRef("https://w3id.org/mcfkg/graph/links")
+EXISTING_QUADS = {
+    (URIRef(ID + "sichuan"), RDFS.label, Literal("Sichuan", lang="en"), LINKS),
+    (URIRef(ID + "sichuan"), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q19770"), LINKS),
+    (URIRef(ID + "sichuan"), OWL.sameAs, URIRef("https://sws.geonames.org/1794299/"), LINKS),
+    (URIRef(ID + "c919"), SKOS.exactMatch, URIRef("http://dbpedia.org/resource/Comac_C919"), LINKS),
+    (URIRef(ID + "mianyang"), SKOS.closeMatch, URIRef("https://sws.geonames.org/1800627/"), LINKS),
+    (URIRef("https://ror.org/00test00"), OWL.sameAs, URIRef(ID + "test-lab"), LINKS),  # the other direction
+}
+
+
+@pytest.mark.parametrize(("triple", "shared"), [
+    ((URIRef(ID + "new"), OWL.sameAs, URIRef("https://www.wikidata.org/wiki/Q19770")), ("sichuan", "wikidata:Q19770")),
+    ((URIRef(ID + "new"), SKOS.exactMatch, URIRef("http://www.geonames.org/1794299/sichuan-sheng.html")),
+     ("sichuan", "geonames:1794299")),
+    ((URIRef("https://dbpedia.org/page/Comac_C919"), OWL.sameAs, URIRef(ID + "new")), ("c919", "dbpedia:Comac_C919")),
+    ((URIRef(ID + "new"), OWL.sameAs, URIRef("https://ror.org/00test00")), ("test-lab", "https://ror.org/00test00")),
+])
+def test_a_new_entity_sharing_an_external_id_is_a_match(triple: tuple[object, object, object],
+                                                        shared: tuple[str, str]) -> None:
+    assert matches(_source(triple), EXISTING_QUADS) == [  # type: ignore[arg-type]
+        Match(URIRef(ID + "new"), URIRef(ID + shared[0]), shared[1])]
+
+
+def test_close_matches_described_entities_and_other_ids_are_not_matches() -> None:
+    new = URIRef(ID + "new")
+    assert matches(_source((new, SKOS.closeMatch, URIRef("https://sws.geonames.org/1794299/"))), EXISTING_QUADS) == []  # type: ignore[arg-type]
+    assert matches(_source((new, OWL.sameAs, URIRef("https://sws.geonames.org/1800627/"))), EXISTING_QUADS) == []  # type: ignore[arg-type]
+    assert matches(_source((new, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q148"))), EXISTING_QUADS) == []  # type: ignore[arg-type]
+    restated = (URIRef(ID + "sichuan"), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q19770"))
+    assert matches(_source(restated), EXISTING_QUADS) == []  # type: ignore[arg-type]  # not new: described already
+    both = matches(_source((new, RDFS.label, Literal("sichuan ", lang="en")),  # a name and an ID: one row each
+                           (new, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q19770"))), EXISTING_QUADS)  # type: ignore[arg-type]
+    assert [m.name for m in both] == ["sichuan", "wikidata:Q19770"]
+    assert external_id(URIRef(ID + "sichuan")) is None and external_id(Literal("Q19770")) is None

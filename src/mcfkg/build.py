@@ -18,6 +18,7 @@ from rdflib import Dataset, Graph
 from mcfkg.config import Settings
 from mcfkg.export import load_context, write_dist
 from mcfkg.graph import load_dataset, load_graph, source_files
+from mcfkg.per_source import per_source_results
 from mcfkg.reason import infer, validation_graph
 from mcfkg.validate import ValidationReport, validate
 from mcfkg.vocab import Vocab
@@ -69,8 +70,15 @@ def load_shapes(settings: Settings) -> Graph:
 
 
 def validate_dataset(ds: Dataset, settings: Settings) -> ValidationReport:
-    """SHACL over the asserted graphs and what follows from them (see :func:`mcfkg.reason.validation_graph`)."""
-    return validate(validation_graph(ds, Vocab(settings.base_iri)), load_shapes(settings))
+    """SHACL over the asserted graphs and what follows from them (see :func:`mcfkg.reason.validation_graph`),
+    plus the caps that hold per source (:mod:`mcfkg.per_source`)."""
+    vocab, shapes = Vocab(settings.base_iri), load_shapes(settings)
+    data = validation_graph(ds, vocab)
+    report = validate(data, shapes)
+    extra = per_source_results(ds, shapes, data, vocab)
+    if not extra:
+        return report
+    return ValidationReport(conforms=False, results=[*extra, *report.results], graph=report.graph)
 
 
 def build(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import DCAT, DCTERMS, OWL, RDF, SDO, VOID, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import DCAT, DCTERMS, OWL, PROV, RDF, SDO, VOID, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
 from mcfkg.config import Settings
 from mcfkg.formats import GRAPH, Format, by_name, resolve
@@ -130,7 +130,9 @@ def write_dist(ds: Dataset, dist_dir: Path, context: Mapping[str, Any] | None, v
             (staging / CONTEXT_FILE).write_text(json.dumps({"@context": dict(context)}, indent=2, ensure_ascii=False) + "\n")
         (staging / VOID_FILE).write_bytes(void_description(ds, vocab).serialize(format="turtle", encoding="utf-8"))
         dist_dir.mkdir(exist_ok=True)
-        written = sorted(staging.iterdir())
+        # The N-Quads dump last: servers take a build by it, and a build cut short before it is
+        # replaced is one that dist.staleness still reports (older than its sources), so it is redone.
+        written = sorted(staging.iterdir(), key=lambda path: (path.name == dump_file(FORMATS["nquads"]), path.name))
         for path in written:
             os.replace(path, dist_dir / path.name)
         if not context:  # a context from an earlier build would no longer describe the dumps
@@ -155,7 +157,8 @@ def built_for(dist_dir: Path, vocab: Vocab) -> bool:
 
 
 def void_description(ds: Dataset, vocab: Vocab) -> Graph:
-    """A VoID description of the dataset: totals, class and property partitions, dumps, one subset per graph."""
+    """A VoID description of the dataset: totals, class and property partitions, dumps, one subset per graph,
+    and the source documents (``dcterms:source``), each with a subset of its fact graphs."""
     union = union_graph(ds)
     dataset = URIRef(vocab.base + "dataset")
     void = Graph()
@@ -193,8 +196,35 @@ def void_description(ds: Dataset, vocab: Vocab) -> Graph:
         void.add((dump, DCAT.mediaType, Literal(spec.media_type)))
         void.add((dump, DCTERMS["format"], Literal(spec.media_type)))
     _describe_graphs(void, dataset, ds, vocab)
+    _describe_sources(void, dataset, ds, union, vocab)
     void += linksets(union, dataset, vocab)
     return void
+
+
+def _describe_sources(void: Graph, dataset: URIRef, ds: Dataset, union: Graph, vocab: Vocab) -> None:
+    """Each ``mcf:SourceDocument`` as a ``dcterms:source`` of the dataset, and a subset per source (titled like
+    it) whose triples are those of its fact graphs (``mcf:FactGraph`` derived from a passage that is part of it),
+    counted per graph as ``mcfkg sources`` counts them, with those graphs as its subsets."""
+    documents = sorted(d for d in union.subjects(RDF.type, vocab.MCF.SourceDocument) if isinstance(d, URIRef))
+    graphs: dict[URIRef, set[URIRef]] = {d: set() for d in documents}
+    for graph in union.subjects(RDF.type, vocab.MCF.FactGraph):
+        for passage in union.objects(graph, PROV.wasDerivedFrom):
+            for document in union.objects(passage, DCTERMS.isPartOf):
+                if isinstance(document, URIRef) and document in graphs and isinstance(graph, URIRef):
+                    graphs[document].add(graph)
+    for document in documents:
+        local = str(document)[len(str(vocab.ID)) :] if str(document).startswith(str(vocab.ID)) else None
+        part = URIRef(f"{dataset}/source/{local}") if local else BNode()
+        void.add((dataset, DCTERMS.source, document))
+        void.add((dataset, VOID.subset, part))
+        void.add((part, RDF.type, VOID.Dataset))
+        void.add((part, DCTERMS.source, document))
+        for title in union.objects(document, DCTERMS.title):
+            void.add((part, DCTERMS.title, title))
+        own = sorted(graphs[document])
+        void.add((part, VOID.triples, Literal(sum(len(ds.graph(g)) for g in own), datatype=XSD.integer)))
+        for graph in own:
+            void.add((part, VOID.subset, graph))
 
 
 def _describe_graphs(void: Graph, dataset: URIRef, ds: Dataset, vocab: Vocab) -> None:

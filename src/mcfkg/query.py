@@ -28,12 +28,11 @@ import pyoxigraph as ox
 from mcfkg.config import Settings
 from mcfkg.dist import dump_path, ensure_build
 from mcfkg.formats import GRAPH, RESULTS, find, names_for, resolve
-from mcfkg.sparql import sandbox
+from mcfkg.sparql import build_graphs, sandbox
 from mcfkg.sparql.execute import Limits, run_query
 from mcfkg.sparql.lexical import code_only, declared_prefixes
 from mcfkg.sparql.model import ERRORS, QueryDataset, QueryError, QueryOutcome, QueryTimeout, failure, outcome
 from mcfkg.sparql.negotiation import BOOLEAN, SOLUTIONS, ResultFormats
-from mcfkg.sparql.jobs import StoreSource, open_store
 from mcfkg.store import query_limits
 from mcfkg.vocab import Vocab
 from mcfkg.web.prefixes import curie, prefixes
@@ -85,8 +84,8 @@ def run_limited(settings: Settings, text: str, fmt: str, timeout_s: float,
     QueryTimeout; a build that fails raises LoadError or BuildFailed.
     """
     ensure_build(settings, announce)
-    store = open_store(StoreSource(files=((str(dump_path(settings)), None),)))
-    limits = dataclasses.replace(query_limits(settings), service_allowlist=frozenset())
+    store, limits = build_graphs.in_memory(str(dump_path(settings)),
+                                           dataclasses.replace(query_limits(settings), service_allowlist=frozenset()))
     vocab = Vocab(settings.base_iri)
     dataset = QueryDataset(union_default_graph=settings.union_default_graph, base_iri=vocab.base + "sparql")
     try:

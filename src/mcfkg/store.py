@@ -136,8 +136,9 @@ class Store(ABC):
 
 def query_limits(settings: Settings) -> Limits:
     """The limits and policy every query runs under: in the server's query processes and in ``mcfkg query``."""
+    vocab = Vocab(settings.base_iri)
     return Limits(settings.max_result_rows, frozenset(settings.service_allowlist), settings.process_memory_mb,
-                  union_excludes=frozenset(map(str, Vocab(settings.base_iri).vocabulary_graphs)))
+                  union_excludes=frozenset(map(str, vocab.vocabulary_graphs)), union_graph=str(vocab.union_graph))
 
 
 class OxigraphStore(Store):

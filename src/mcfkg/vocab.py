@@ -43,6 +43,7 @@ class Vocab:
             base += "/"
         self.base = base
         self.MCF = Namespace(base + "def/")  # ontology terms (classes, properties)
+        self.SHAPES = Namespace(base + "shapes/")  # SHACL shapes (ontology/shapes.ttl)
         self.ID = Namespace(base + "id/")  # entities described by the data
         self.GRAPH = Namespace(base + "graph/")  # named graphs
 
@@ -61,6 +62,13 @@ class Vocab:
     def ontology_graph(self) -> URIRef:
         """The named graph that holds the ontology (``ontology/mcf.ttl``)."""
         return self.GRAPH["ontology"]
+
+    @property
+    def union_graph(self) -> URIRef:
+        """Where a server keeps the set union of the build's graphs but the vocabulary: its default
+        graph's facts, each once however many sources state it (``mcfkg.sparql.build_graphs``). The
+        underscore keeps it apart from every source's graphs (source ids have none)."""
+        return self.GRAPH["_union"]
 
     @property
     def vocabulary_graphs(self) -> tuple[URIRef, ...]:

@@ -2,8 +2,10 @@
 
 Read from ``dist/mcfkg.nq`` (rebuilt first when stale), not from the files, so the list is what
 the server serves: a source appears once the build has validated it. A publication date is
-reported with how it was established, from what the source's description records; nothing is
-inferred here (a date a source does not state is never guessed).
+reported with how it was established: the English label of the source's ``mcf:dateEstablishedBy``
+method ("derived from the URL path", "stated in the document", ...), read from the ontology's
+concepts. Nothing is inferred here (a date no method gives is never guessed, and the shapes refuse
+a date without its method).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX schema: <https://sch
 PREFIX pav: <http://purl.org/pav/>
 SELECT ?doc (SAMPLE(?t) AS ?title) (SAMPLE(?pubLabel) AS ?publisher) (SAMPLE(?lang) AS ?language)
        (SAMPLE(?u) AS ?url) (SAMPLE(?d) AS ?date) (SAMPLE(?stated) AS ?dateStated) (SAMPLE(?r) AS ?retrieved)
+       (SAMPLE(?how) AS ?method)
 WHERE {{
   ?doc a mcf:SourceDocument .
   OPTIONAL {{ ?doc dcterms:title ?t }}
@@ -59,6 +62,8 @@ WHERE {{
   OPTIONAL {{ ?doc schema:url ?u }}
   OPTIONAL {{ {{ ?doc dcterms:issued ?d }} UNION {{ ?doc dcterms:date ?d }} }}
   OPTIONAL {{ ?doc mcf:dateStated ?stated }}
+  OPTIONAL {{ ?doc mcf:dateEstablishedBy ?m . OPTIONAL {{ ?m rdfs:label ?ml FILTER (LANGMATCHES(LANG(?ml), "en")) }}
+             BIND (COALESCE(?ml, STR(?m)) AS ?how) }}
   OPTIONAL {{ ?doc pav:retrievedOn ?r }}
 }} GROUP BY ?doc ORDER BY ?doc
 """
@@ -69,11 +74,15 @@ SELECT DISTINCT ?doc ?g WHERE {{ ?g a mcf:FactGraph ; prov:wasDerivedFrom/dcterm
 """
 
 
-def date_method(date: str, stated: str) -> str:
-    """How a publication date was established, from the source's own record: never a guess."""
+def date_method(date: str, stated: str, method: str = "") -> str:
+    """How a publication date was established, from the source's own record: never a guess.
+
+    ``method`` is the English label of the source's ``mcf:dateEstablishedBy`` concept (its IRI when
+    it has none), such as "derived from the URL path"; ``stated`` is its ``mcf:dateStated``.
+    """
     if not date:
         return "unknown (not stated)" if stated == "false" else "unknown"
-    return "stated" if stated == "true" else "recorded, method not stated"
+    return method or "recorded, method not stated"
 
 
 def list_sources(settings: Settings, announce: Callable[[str], None]) -> list[SourceRow]:
@@ -95,10 +104,11 @@ def list_sources(settings: Settings, announce: Callable[[str], None]) -> list[So
                 if isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(str(vocab.ID)):
                     entities.add(quad.subject.value)
         values = {name: _text(row[name]) for name in ("title", "publisher", "language", "url", "date",
-                                                     "dateStated", "retrieved")}
+                                                     "dateStated", "retrieved", "method")}
         rows.append(SourceRow(
             iri=iri, title=values["title"], publisher=values["publisher"], language=values["language"],
-            url=values["url"], published=values["date"], date_method=date_method(values["date"], values["dateStated"]),
+            url=values["url"], published=values["date"],
+            date_method=date_method(values["date"], values["dateStated"], values["method"]),
             retrieved=values["retrieved"], fact_graphs=len(graphs.get(iri, ())), facts=facts, entities=len(entities),
         ))
     return rows
@@ -116,3 +126,10 @@ def _text(term: object) -> str:
     if term is None:
         return ""
     return term.value if isinstance(term, (Literal, NamedNode)) else str(term)
+
+
+def metadata_query(vocab: Vocab) -> str:
+    """The SELECT of every source document's metadata, one row each in IRI order (``?doc ?title ?publisher
+    ?language ?url ?date ?dateStated ?retrieved ?method``, the last the label of its date method): shared with the server's ``/sources`` page, which runs
+    it on the store it serves."""
+    return _QUERY.format(mcf=vocab.MCF)

@@ -22,10 +22,12 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from mcfkg.sparql.execute import Limits
 
 RECORD = "mcfkg-build.json"  # inside an on-disk store's directory; RocksDB leaves other files alone
 
@@ -44,8 +46,14 @@ class BuildFile:
     graphs: dict[str, bytes]
 
     @classmethod
-    def read(cls, path: str | Path) -> BuildFile:
-        """Parse an N-Quads build; ValueError if it puts triples in the default graph (the build never does)."""
+    def read(cls, path: str | Path, union_graph: str | None = None, union_excludes: frozenset[str] = frozenset()
+             ) -> BuildFile:
+        """Parse an N-Quads build; ValueError if it puts triples in the default graph (the build never does).
+
+        With ``union_graph``, that graph is added: the set union of every graph but ``union_excludes``
+        (see ``execute.Limits.union_graph``). Blank node labels are the build file's, one per node
+        across its graphs, so the union's blank nodes stay one node each within it.
+        """
         groups: dict[str, list[ox.Triple]] = defaultdict(list)
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
             if not isinstance(quad.graph_name, ox.NamedNode):
@@ -55,6 +63,10 @@ class BuildFile:
         for name, triples in groups.items():
             lines = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)
             graphs[name] = b"".join(sorted(lines))
+        if union_graph:
+            union = {line for name, lines in graphs.items() if name not in union_excludes
+                     for line in lines.splitlines(keepends=True)}
+            graphs[union_graph] = b"".join(sorted(union))
         return cls(graphs)
 
     def digest(self, graph: str) -> str:
@@ -91,21 +103,23 @@ class SyncReport:
         return f"{len(self.replaced)} graph(s) replaced, {len(self.dropped)} dropped"
 
 
-def sync(store: ox.Store, build_path: str, record: Mapping[str, str | None], store_path: str | None
+def sync(store: ox.Store, build_path: str, record: Mapping[str, str | None], store_path: str | None,
+         union_graph: str | None = None, union_excludes: frozenset[str] = frozenset()
          ) -> tuple[SyncReport, dict[str, str | None]]:
     """Bring ``store`` in step with the build at ``build_path``; returns what changed and the new record.
 
     ``record`` is what the store took before (graph -> digest). On disk the record is first widened
     to every graph this sync may touch, marked unknown, so a crash before the transaction commits
-    leaves a record that makes the next sync replace them all.
+    leaves a record that makes the next sync replace them all. ``union_graph`` is kept as the set
+    union of the build's graphs but ``union_excludes`` (``BuildFile.read``).
     """
-    build = BuildFile.read(build_path)
+    build = BuildFile.read(build_path, union_graph, union_excludes)
     new: dict[str, str | None] = {graph: build.digest(graph) for graph in build.graphs}
     replaced = sorted(graph for graph, digest in new.items() if record.get(graph) != digest)
     dropped = sorted(set(record) - set(new))
     if store_path and (replaced or dropped):
         _write_record(store_path, {**record, **{graph: None for graph in (*replaced, *dropped)}})
-    if not record and replaced and not dropped and len(store) == 0:  # a fresh store: load it, much faster
+    if not record and replaced and not dropped and len(store) == 0 and not union_graph:  # fresh: load, much faster
         store.load(path=str(build_path), format=ox.RdfFormat.N_QUADS)
     elif replaced or dropped:
         store.update(_replacement(build, replaced, dropped))
@@ -147,3 +161,10 @@ def changed(store: ox.Store, protected: dict[str, str]) -> str | None:
     """The first build graph whose content differs from ``protected`` (graph -> digest), or None."""
     now = digests(store, set(protected))
     return next((graph for graph in sorted(protected) if now[graph] != protected[graph]), None)
+
+
+def in_memory(build_path: str, limits: Limits) -> tuple[ox.Store, Limits]:
+    """A new in-memory store holding the build (with its union graph), and ``limits`` that know its graphs."""
+    store = ox.Store()
+    _, record = sync(store, build_path, {}, None, limits.union_graph, limits.union_excludes)
+    return store, replace(limits, build_graphs=frozenset(record))

@@ -35,6 +35,10 @@ class Limits:
     service_allowlist: frozenset[str] = frozenset()
     process_memory_mb: int = 0  # what a query, trial or parse process may allocate beyond its store; 0: no limit
     union_excludes: frozenset[str] = frozenset()  # graphs the union default graph leaves out (the vocabulary)
+    # Serving a build: the graph that holds the set union of its graphs but ``union_excludes``
+    # (``build_graphs.sync`` keeps it), and the build's graphs, which it stands for in the default graph.
+    union_graph: str | None = None
+    build_graphs: frozenset[str] = frozenset()
 
 
 def graph_node(iri: str | None) -> ox.NamedNode | ox.DefaultGraph:
@@ -70,24 +74,32 @@ class _DatasetOptions(TypedDict, total=False):
     use_default_graph_as_union: bool
 
 
-def dataset_options(store: ox.Store, info_has_from: bool, dataset: QueryDataset,
-                    union_excludes: frozenset[str] = frozenset()) -> _DatasetOptions:
+def dataset_options(store: ox.Store, info_has_from: bool, dataset: QueryDataset, limits: Limits) -> _DatasetOptions:
     """The dataset a query runs on: the protocol's graphs, else its own FROM clauses, else the union
-    default graph (when configured), which leaves out the graphs named in ``union_excludes``."""
+    default graph (when configured), which leaves out the graphs named in ``limits.union_excludes``."""
     if dataset.given:  # the protocol dataset overrides the query's FROM clauses (SPARQL protocol 2.1.4)
         return {"default_graph": [ox.NamedNode(u) for u in dataset.default_graph_uris],
                 "named_graphs": [ox.NamedNode(u) for u in dataset.named_graph_uris]}
     if dataset.union_default_graph and not info_has_from:
-        return _union_options(store, union_excludes)
+        return _union_options(store, limits)
     return {}
 
 
-def _union_options(store: ox.Store, excludes: frozenset[str]) -> _DatasetOptions:
-    """Every graph of the store but ``excludes`` as the default graph; every named graph stays named.
+def _union_options(store: ox.Store, limits: Limits) -> _DatasetOptions:
+    """Every graph of the store but ``limits.union_excludes`` as the default graph, as a set of triples;
+    every named graph stays named.
 
-    Oxigraph's own union serves when none of ``excludes`` is in the store: an explicit list of
-    graphs costs one index lookup per graph and triple pattern, so it grows with the graph count.
+    Oxigraph's union (its own, or a list of graphs) yields a triple once per graph that holds it, so
+    a fact two sources state would come back twice. A build's graphs are therefore read through
+    ``limits.union_graph``, their set union, kept by ``build_graphs.sync``; the graphs clients write
+    join it as they are. Without a build (``mcfkg serve --data``), Oxigraph's union serves when none
+    of the excluded graphs is in the store (a list costs one index lookup per graph and pattern).
     """
+    if limits.union_graph and store.contains_named_graph(union := ox.NamedNode(limits.union_graph)):
+        named = [g for g in store.named_graphs() if g != union]
+        clients = [g for g in named if isinstance(g, ox.NamedNode) and g.value not in limits.build_graphs]
+        return {"default_graph": [union, ox.DefaultGraph(), *clients], "named_graphs": named}
+    excludes = limits.union_excludes
     if not any(store.contains_named_graph(ox.NamedNode(iri)) for iri in excludes):
         return {"use_default_graph_as_union": True}
     kept = [g for g in store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value in excludes)]
@@ -197,7 +209,7 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
               limits: Limits) -> QueryOutcome:
     """Check, run and serialise one query. Raises QueryError, UnsafeOperation, NotAcceptable, ResultTooLarge."""
     info = check_query(text, limits.service_allowlist)
-    options = dataset_options(store, info.has_dataset_clause, dataset, limits.union_excludes)
+    options = dataset_options(store, info.has_dataset_clause, dataset, limits)
 
     def run() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         return store.query(text, base_iri=dataset.base_iri, **options)

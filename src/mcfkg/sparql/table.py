@@ -50,7 +50,7 @@ def _cell(term: object) -> Cell:
 def run_table(store: ox.Store, text: str, dataset: QueryDataset, limits: Limits, max_rows: int) -> Table:
     """Check and run ``text`` like any query, keeping at most ``max_rows`` rows (triples for CONSTRUCT)."""
     info = check_query(text, limits.service_allowlist)
-    options = dataset_options(store, info.has_dataset_clause, dataset, limits.union_excludes)
+    options = dataset_options(store, info.has_dataset_clause, dataset, limits)
     try:
         result = store.query(text, base_iri=dataset.base_iri, **options)
         if isinstance(result, ox.QueryBoolean):

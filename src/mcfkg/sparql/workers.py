@@ -49,7 +49,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -158,10 +158,11 @@ class Supervisor:
 
     def __post_init__(self) -> None:
         self.size = self.config.workers
+        self.limits = self.config.limits  # and the build's graphs, once it has taken one
         self.write_done, self._write_signal = multiprocessing.Pipe(duplex=False)
         self.context: multiprocessing.context.ForkServerContext | multiprocessing.context.ForkContext = (
             _fork_server() if self.source.path else multiprocessing.get_context("fork"))
-        self.federated = FederatedQueries(self.context, self.store, self.config.limits,
+        self.federated = FederatedQueries(self.context, self.store, self.limits,
                                           self.config.timeout_s, self.host_network)
         self.federated_waiting: deque = deque()  # (request, job, deadline) held while a write runs
         self.parses = upload.Parses(_fork_server(), self.config.limits, self.config.timeout_s)
@@ -193,7 +194,7 @@ class Supervisor:
     def _spawn(self) -> None:
         parent, child = self.context.Pipe()
         process = self.context.Process(target=_worker_main, name="mcfkg-query",
-                                       args=(child, self._readable(), self.config.limits), daemon=True)
+                                       args=(child, self._readable(), self.limits), daemon=True)
         process.start()
         child.close()
         pid = process.pid
@@ -250,7 +251,7 @@ class Supervisor:
             shutil.rmtree(checkpoint)  # backup() creates the directory itself
             self.store.backup(checkpoint)
         process = self.context.Process(target=_trial_main, name="mcfkg-update-trial",
-                                       args=(child, checkpoint or self.store, job, self.config.limits,
+                                       args=(child, checkpoint or self.store, job, self.limits,
                                              self.protected), daemon=True)
         process.start()
         child.close()
@@ -301,8 +302,8 @@ class Supervisor:
 
         def run() -> None:
             write = (lambda: self.take_build(job[1])) if job[0] == "sync" else lambda: run_write(self.store, job,
-                                                                                         self.config.limits)
-            reply = outcome(write, self.config.limits.process_memory_mb)
+                                                                                         self.limits)
+            reply = outcome(write, self.limits.process_memory_mb)
             self._write_signal.send((request, reply))
 
         self.writer = threading.Thread(target=run, name="mcfkg-write")
@@ -310,9 +311,11 @@ class Supervisor:
 
     def take_build(self, build: str | None = None) -> str:  # also called by supervise() before the loop
         """Bring the store in step with a build (``("sync", path)``, or the source's at start); what changed."""
-        report, self.build_record = build_graphs.sync(self.store, build or str(self.source.build),
-                                                      self.build_record, self.source.path)
+        report, self.build_record = build_graphs.sync(self.store, build or str(self.source.build), self.build_record,
+                                                      self.source.path, self.limits.union_graph,
+                                                      self.limits.union_excludes)
         self.protected = build_graphs.digests(self.store, set(self.build_record))
+        self.limits = self.federated.limits = replace(self.limits, build_graphs=frozenset(self.build_record))
         return str(report)
 
     def _finish_write(self) -> None:

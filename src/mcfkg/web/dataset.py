@@ -33,6 +33,7 @@ DOWNLOADS: dict[str, str] = {
     "void.ttl": "text/turtle",
     "context.jsonld": "application/ld+json",
 }
+SOURCES_STAT = "source documents"
 STATISTICS: dict[str, str] = {
     "triples (asserted and inferred)": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
     "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?s), STR(mcfid:))) }",
@@ -40,6 +41,8 @@ STATISTICS: dict[str, str] = {
     "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
     "distinct objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
     "classes in use": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }",
+    # Listed with their metadata and counts on /sources (mcfkg.web.sources).
+    SOURCES_STAT: "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { GRAPH ?g { ?d a mcf:SourceDocument } }",
 }
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 CLASSES_QUERY = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY DESC(?n) ?c"
@@ -58,7 +61,7 @@ class Stat:
 
 def statistics(store: Store, vocab: Vocab) -> tuple[list[Stat], list[tuple[Link, str]], list[tuple[Link, str]]]:
     """(totals, named graphs with sizes, classes with instance counts), each counted by a query."""
-    prologue = sparql_prologue(vocab, ("mcfid",))
+    prologue = sparql_prologue(vocab, ("mcf", "mcfid"))
     totals = []
     for name, query in STATISTICS.items():
         rows = store.select(prologue + query).rows
@@ -116,6 +119,7 @@ def dataset_page(request: Request) -> Response:
         classes=classes,
         downloads=downloads(settings.dist_dir),
         dataset_iri=vocab.base + "dataset",
+        sources=next((s.value for s in totals if s.name == SOURCES_STAT), "0"),
     )
     response.headers.update(headers)
     return response

@@ -13,15 +13,23 @@ node that the IRI or such a neighbour points at (:data:`STRUCTURE_CLASSES`). So 
 description says its application counts "more than 20 sectors", and Mianyang's holds the prize
 count of the conferral it received. It stops there (one hop to an n-ary node, one more to a
 structure), and every query is cut at ``limit`` rows (``Settings.page_max_facts``).
+
+Several sources: each fact keeps every graph it is stated in, so a fact two sources state is one
+fact with two sources, each with its source document (the passage's ``dcterms:isPartOf``) and
+that document's title. When the IRI's own facts cite more than one source document, one more
+query asks the ontology which of their properties take one value (:func:`single_valued_query`),
+and :func:`disagreements` finds the properties on which sources give different values: the same
+rule as ``queries/52-sources-disagree.rq``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import DCTERMS, PROV, XSD
 from rdflib.term import Node
 
 from mcfkg.store import Store
@@ -39,6 +47,11 @@ NARY_CLASSES = ("AwardConferral", "ExpectedOutcome", "Grant", "ProductApplicatio
                 "SupplierRelationship", "SupportRelationship", "TargetRole", "TechnologyTransfer")
 # Values that are structures, shown in words with their own triples (blank nodes are structures too).
 STRUCTURE_CLASSES = ("schema:MonetaryAmount", "schema:QuantitativeValue")
+SCHEMA = "https://schema.org/"
+# Values of these datatypes are dates: a property stating one takes one value (queries/52-sources-disagree.rq).
+DATE_TYPES = frozenset({XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth, XSD.gMonthDay})
+# The number of an amount or count node, which takes one value like the quantity properties leading to it.
+NUMBER_PROPERTIES = frozenset({URIRef(SCHEMA + "value"), URIRef(SCHEMA + "minValue")})
 
 # The provenance of the graph ?g: the passage it was derived from and where that passage sits.
 _PROVENANCE = """
@@ -48,20 +61,24 @@ _PROVENANCE = """
       OPTIONAL { ?passage mcf:paragraph ?paragraph }
       OPTIONAL { ?passage mcf:sentence ?sentence }
       OPTIONAL { ?passage mcf:excerpt ?excerpt }
+      OPTIONAL { ?passage dcterms:isPartOf ?document OPTIONAL { ?document dcterms:title ?documentTitle } }
     }
   }"""
-_PROV_VARS = "?g ?pg ?passage ?paragraph ?sentence ?excerpt"
+_PROV_VARS = "?g ?pg ?passage ?paragraph ?sentence ?excerpt ?document ?documentTitle"
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where a fact is stated: its named graph and, for facts from the article, the passage."""
+    """Where a fact is stated: its named graph and, for facts a source states, the passage and the
+    source document it is part of (with the document's title)."""
 
     graph: URIRef
     passage: URIRef | None = None
     paragraph: int | None = None
     sentence: int | None = None
     excerpt: str | None = None
+    document: URIRef | None = None
+    document_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,23 +117,32 @@ class Description:
     quads: list[Quad]
     query: str
     truncated: bool
+    # Properties of the IRI's own facts on which source documents give different values, each with
+    # those facts (every value of the property, each with its sources); empty with fewer than two sources.
+    disagreements: list[tuple[URIRef, list[Fact]]] = field(default_factory=list)
 
     @property
     def exists(self) -> bool:
         return bool(self.outgoing or self.incoming or self.contents)
 
+    @property
+    def documents(self) -> list[URIRef]:
+        """The source documents the IRI's facts (both ways) are stated in, in first-cited order."""
+        cited = (s.document for f in (*self.outgoing, *self.incoming) for s in f.sources if s.document is not None)
+        return list(dict.fromkeys(cited))
+
 
 def outgoing_query(iri: URIRef, vocab: Vocab, limit: int) -> str:
     """The query that lists the IRI's own facts with their provenance (shown to users as "the query behind this page")."""
     return (
-        sparql_prologue(vocab, ("mcf", "prov"))
+        sparql_prologue(vocab, ("mcf", "prov", "dcterms"))
         + f"SELECT ?p ?o {_PROV_VARS} WHERE {{\n  GRAPH ?g {{ <{iri}> ?p ?o }}{_PROVENANCE}\n}}\nLIMIT {limit}\n"
     )
 
 
 def _incoming_query(iri: URIRef, vocab: Vocab, limit: int) -> str:
     return (
-        sparql_prologue(vocab, ("mcf", "prov"))
+        sparql_prologue(vocab, ("mcf", "prov", "dcterms"))
         + f"SELECT ?s ?p {_PROV_VARS} WHERE {{\n  GRAPH ?g {{ ?s ?p <{iri}> }}{_PROVENANCE}\n}}\nLIMIT {limit}\n"
     )
 
@@ -166,6 +192,63 @@ def label_query(iris: Iterable[URIRef], vocab: Vocab) -> str:
     )
 
 
+def single_valued_query(properties: Iterable[URIRef], vocab: Vocab) -> str:
+    """Which of ``properties`` the ontology says take one value: owl:FunctionalProperty, and mcf:quantity
+    with its sub-properties (the rule of ``queries/52-sources-disagree.rq``; dates and the numbers of
+    amounts are recognised without the ontology, see :func:`disagreements`)."""
+    values = " ".join(f"<{p}>" for p in properties)
+    return sparql_prologue(vocab, ("mcf", "owl", "rdfs")) + (
+        f"SELECT DISTINCT ?p WHERE {{ VALUES ?p {{ {values} }}\n"
+        f"  GRAPH <{vocab.ontology_graph}> {{ {{ ?p a owl:FunctionalProperty }} UNION {{ ?p a mcf:PerSourceFunctionalProperty }} UNION {{ ?p rdfs:subPropertyOf* mcf:quantity }} }}\n}}"
+    )
+
+
+def _number(node: Node) -> object:
+    """A value to compare: numbers by value (5E8 and 500000000 are one number), dates by value within their
+    datatype (dates of different precision differ, as in queries/52), any other term as itself."""
+    if not isinstance(node, Literal):
+        return node
+    python = node.toPython()
+    if isinstance(python, (int, float, Decimal)) and not isinstance(python, bool):
+        try:
+            return Decimal(str(python))
+        except (InvalidOperation, ValueError):
+            return node
+    if node.datatype in DATE_TYPES:
+        return (str(node.datatype), str(python))
+    return node
+
+
+def _stated_value(fact: Fact) -> tuple[object, str, bool]:
+    """What a fact states as the one value of its property: (number or term, currency or unit, whether a
+    lower bound). An amount or count node is its number, so two nodes holding the same number agree."""
+    pairs = {str(p): o for p, o in fact.nested}
+    exact, minimum = pairs.get(SCHEMA + "value"), pairs.get(SCHEMA + "minValue")
+    unit = pairs.get(SCHEMA + "currency", pairs.get(SCHEMA + "unitText"))
+    number = exact if exact is not None else minimum if minimum is not None else fact.other
+    return _number(number), str(unit) if unit is not None else "", exact is None and minimum is not None
+
+
+def disagreements(facts: Sequence[Fact], single_valued: frozenset[URIRef]) -> list[tuple[URIRef, list[Fact]]]:
+    """The properties among ``facts`` (stated, outgoing) on which two source documents state different
+    values, each with all its stated values, for properties that take one value: those in
+    ``single_valued``, the numbers of amounts (schema:value, schema:minValue) and any property whose
+    value is a date. Values differ by number, currency or unit, or exact versus lower bound."""
+    by_property: dict[URIRef, list[Fact]] = {}
+    for fact in facts:
+        if fact.inferred:
+            continue
+        dated = isinstance(fact.other, Literal) and fact.other.datatype in DATE_TYPES
+        if fact.predicate in single_valued or fact.predicate in NUMBER_PROPERTIES or dated:
+            by_property.setdefault(fact.predicate, []).append(fact)
+    found = []
+    for prop, stated in by_property.items():
+        claims = [(_stated_value(f), s.document) for f in stated for s in f.sources if s.document is not None]
+        if any(va != vb and da != db for i, (va, da) in enumerate(claims) for vb, db in claims[i + 1 :]):
+            found.append((prop, [f for f in stated if any(s.document is not None for s in f.sources)]))
+    return found
+
+
 def _as_int(node: object) -> int | None:
     if isinstance(node, Literal):
         try:
@@ -178,12 +261,15 @@ def _as_int(node: object) -> int | None:
 def _source(row: Mapping[str, Node]) -> Source:
     passage = row.get("passage")
     excerpt = row.get("excerpt")
+    document, title = row.get("document"), row.get("documentTitle")
     return Source(
         graph=row["g"],  # type: ignore[arg-type]
         passage=passage if isinstance(passage, URIRef) else None,
         paragraph=_as_int(row.get("paragraph")),
         sentence=_as_int(row.get("sentence")),
         excerpt=str(excerpt) if excerpt is not None else None,
+        document=document if isinstance(document, URIRef) else None,
+        document_title=str(title) if title is not None else None,
     )
 
 
@@ -195,6 +281,10 @@ def _provenance_quads(row: Mapping[str, Node], vocab: Vocab) -> list[Quad]:
     for var in ("paragraph", "sentence", "excerpt"):
         if row.get(var) is not None:
             quads.append((passage, vocab.MCF[var], row[var], pg))  # type: ignore[arg-type]
+    if (document := row.get("document")) is not None:
+        quads.append((passage, DCTERMS.isPartOf, document, pg))  # type: ignore[arg-type]
+        if row.get("documentTitle") is not None:
+            quads.append((document, DCTERMS.title, row["documentTitle"], pg))  # type: ignore[arg-type]
     return quads
 
 
@@ -271,4 +361,10 @@ def describe(store: Store, vocab: Vocab, iri: str, limit: int) -> Description:
     labels: dict[URIRef, list[Literal]] = {}
     for row in store.select(label_query(sorted(iris), vocab)).rows:
         labels.setdefault(row["x"], []).append(row["label"])  # type: ignore[arg-type]
-    return Description(subject, outgoing, incoming, contents, labels, quads, query, truncated)
+    found = Description(subject, outgoing, incoming, contents, labels, quads, query, truncated)
+    own_documents = {s.document for f in outgoing for s in f.sources if s.document is not None}
+    if len(own_documents) > 1:  # one source cannot disagree with itself: no query for single-source pages
+        properties = sorted({f.predicate for f in outgoing if not f.inferred})
+        rows = store.select(single_valued_query(properties, vocab)).rows
+        found.disagreements = disagreements(outgoing, frozenset(p for r in rows if isinstance(p := r["p"], URIRef)))
+    return found

@@ -45,16 +45,33 @@ class Link:
 
 
 @dataclass
+class Cited:
+    """One place a fact is stated, as the page shows it: the sentence (passage) and, when the page
+    cites several sources, the source document's name linking to its page (its full title on hover)."""
+
+    graph: URIRef
+    passage: URIRef | None = None
+    paragraph: int | None = None
+    sentence: int | None = None
+    excerpt: str | None = None
+    document: Link | None = None
+    document_title: str | None = None
+
+
+@dataclass
 class Value:
     """One value of a property, formatted, with where it comes from."""
 
     text: str
     link: Link | None = None
     lang: str | None = None
-    sources: list[Source] = field(default_factory=list)
+    sources: list[Cited] = field(default_factory=list)
     inferred: bool = False
     # For an n-ary node (a conferral, an application, ...): its own facts, shown under it.
     details: list[tuple[Link, Value]] = field(default_factory=list)
+    # How many source documents state it (shown when more than one), and whether sources disagree on its property.
+    documents: int = 0
+    disputed: bool = False
 
 
 @dataclass
@@ -63,6 +80,14 @@ class PropertyGroup:
 
     prop: Link
     values: list[Value]
+
+
+@dataclass
+class Disagreement:
+    """A property sources give different values for: one row per value and source stating it."""
+
+    prop: Link
+    rows: list[tuple[Value, Cited]]
 
 
 @dataclass
@@ -83,14 +108,19 @@ class EntityPage:
     query: str
     truncated: bool
     is_ontology: bool = False
+    # The source documents the page's facts are stated in; with more than one, each source names its document.
+    documents: list[Link] = field(default_factory=list)
+    # Properties on which sources give different values: every value with its sources (``queries/52``).
+    disagreements: list[Disagreement] = field(default_factory=list)
 
 
 class Presenter:
     """Formats terms for one base IRI; the labels come from the description being shown."""
 
-    def __init__(self, vocab: Vocab, labels: dict[URIRef, list[Literal]]) -> None:
+    def __init__(self, vocab: Vocab, labels: dict[URIRef, list[Literal]], name_documents: bool = False) -> None:
         self.vocab = vocab
         self.labels = labels
+        self.name_documents = name_documents  # several sources on the page: each source says which it is
 
     def best_label(self, iri: URIRef) -> Literal | None:
         """English first, then no language, then Chinese, then anything."""
@@ -112,8 +142,15 @@ class Presenter:
     def fact_value(self, fact: Fact) -> Value:
         """The value of a fact as shown, carrying the fact's sources and whether it was inferred."""
         value = self.value(fact.other, fact.nested)
-        value.sources, value.inferred = fact.sources, fact.inferred
+        value.sources, value.inferred = [self.cited(s) for s in fact.sources], fact.inferred
+        value.documents = len({s.document for s in fact.sources if s.document is not None})
         return value
+
+    def cited(self, source: Source) -> Cited:
+        """A source as shown: its document named only when the page cites more than one."""
+        document = self.link(source.document) if source.document is not None and self.name_documents else None
+        return Cited(source.graph, source.passage, source.paragraph, source.sentence, source.excerpt,
+                     document, source.document_title)
 
     def details(self, details: list[Detail], about: URIRef) -> list[tuple[Link, Value]]:
         """An n-ary node's facts as shown under it, by property: its type, its names and the link back
@@ -265,9 +302,25 @@ def _details_once(*sections: list[PropertyGroup]) -> None:
             seen.add(value.link.iri)
 
 
+def _disagreements(presenter: Presenter, desc: Description, facts: list[PropertyGroup]) -> list[Disagreement]:
+    """The properties sources disagree on, each value with each source stating it (in the order of the
+    sources' titles, then sentences); their rows in ``facts`` are marked disputed."""
+    found = []
+    for prop, stated in desc.disagreements:
+        rows = [(value, cited) for value in map(presenter.fact_value, stated) for cited in value.sources
+                if cited.document is not None]
+        rows.sort(key=lambda row: (row[1].document_title or row[1].document.text if row[1].document else "",
+                                   row[1].paragraph or 0, row[1].sentence or 0, row[0].text.casefold()))
+        found.append(Disagreement(presenter.link(prop), rows))
+        for value in (v for g in facts if g.prop.iri == str(prop) for v in g.values):
+            value.disputed = True
+    return found
+
+
 def entity_page(desc: Description, vocab: Vocab) -> EntityPage:
     """Everything the entity template shows, computed once."""
-    presenter = Presenter(vocab, desc.labels)
+    documents = desc.documents
+    presenter = Presenter(vocab, desc.labels, name_documents=len(documents) > 1)
     title = presenter.best_label(desc.iri)
     labels = [f for f in desc.outgoing if f.predicate in LABEL_PREDICATES]
     types = [
@@ -299,6 +352,7 @@ def entity_page(desc: Description, vocab: Vocab) -> EntityPage:
     facts = _groups(presenter, [f for f in rest if not f.inferred], desc.iri)
     incoming = _groups(presenter, desc.incoming, desc.iri)
     _details_once(facts, incoming)
+    disagreements = _disagreements(presenter, desc, facts)
     return EntityPage(
         iri=str(desc.iri),
         title=str(title) if title is not None else curie(str(desc.iri), vocab),
@@ -314,4 +368,6 @@ def entity_page(desc: Description, vocab: Vocab) -> EntityPage:
         query=desc.query,
         truncated=desc.truncated,
         is_ontology=any(t.link is not None and t.link.iri == str(OWL.Ontology) for t in types),
+        documents=[presenter.link(d) for d in documents],
+        disagreements=disagreements,
     )

@@ -34,6 +34,8 @@ class StoreSource:
 
 def open_store(source: StoreSource) -> ox.Store:
     """The store described by ``source``, loaded. Raises OSError/SyntaxError with the file named."""
+    if source.path:
+        Path(source.path).mkdir(parents=True, exist_ok=True)  # RocksDB creates the last folder only
     store = ox.Store(source.path) if source.path else ox.Store()
     if source.path and len(store):
         return store  # a persistent store keeps what it has, including updates

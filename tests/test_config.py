@@ -50,6 +50,10 @@ def test_every_field_parses_from_its_variable(monkeypatch: pytest.MonkeyPatch, t
         "PAGE_MAX_FACTS": ("10", 10),
         "HTML_MAX_ROWS": ("50", 50),
         "UNION_DEFAULT_GRAPH": ("false", False),
+        "BUILD_POLL_S": ("0.5", 0.5),
+        "SOURCE_CHANGE_TIMEOUT_S": ("60", 60.0),
+        "SOURCE_CHANGE_MEMORY_MB": ("2048", 2048),
+        "REVIEW_DIR": (str(tmp_path / "reviews"), tmp_path / "reviews"),
     }
     assert {f"{f.name.upper()}" for f in fields(Settings)} == set(given), "a new setting needs a line here"
     for name, (raw, _) in given.items():

@@ -74,14 +74,18 @@ class ServedBuild:
         return _identity(dump_path(self.configured)) not in (None, _identity(dump_path(self.settings)))
 
     def take_new_build(self) -> str | None:
-        """If dist/ holds another build, serve it (pinned, store in step); what changed, or None.
+        """If dist/ holds another build, serve it (pinned, store in step); what changed, or None. Notes
+        whether data/ changed since dist/ was built (``check_data``).
 
         Waits for no one: while an ingest, retract or build holds data/ (``one_writer``) it returns
         None, and the next look takes the build they leave.
         """
         assert self.store is not None, "open_store() first"
         with one_writer(self.configured, wait=False) as ours:
-            if not ours or not self._changed():
+            if not ours:
+                return None  # an ingest, retract or build is under way: data/ and dist/ are between two states
+            self.check_data()
+            if not self._changed():
                 return None
             if not built_for(self.configured.dist_dir, Vocab(self.configured.base_iri)):
                 self._note(f"{self.configured.dist_dir} now holds a build for another base IRI; serving the last "
@@ -113,11 +117,9 @@ class ServedBuild:
         self._noted = warning
 
     async def refresh(self) -> str | None:
-        """``take_new_build`` and ``check_data`` off the event loop, one refresh at a time."""
+        """``take_new_build`` off the event loop, one refresh at a time."""
         async with self._lock:
-            report = await asyncio.to_thread(self.take_new_build)
-            await asyncio.to_thread(self.check_data)
-            return report
+            return await asyncio.to_thread(self.take_new_build)
 
     async def follow(self, interval_s: float) -> None:
         """Refresh every ``interval_s`` until cancelled; a failure is logged and tried again later."""

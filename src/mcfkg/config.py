@@ -86,6 +86,9 @@ class Settings:
     # process; past this time or memory it is stopped and nothing changes.
     source_change_timeout_s: float = 900.0
     source_change_memory_mb: int = 4096
+    # The review files of articles posted to POST /review (`mcfkg extract` writes one per article,
+    # the review pages change their candidates' statuses in place); never read by a build.
+    review_dir: Path = PROJECT_ROOT / "var" / "reviews"
     # Writes are refused unless a token is configured.
     update_token: str | None = None
     # SERVICE endpoints a query may call; empty: none.

@@ -76,5 +76,5 @@ def _caps(shapes: Graph, term: URIRef) -> dict[URIRef, list[tuple[Node | None, i
         if isinstance(path, URIRef):
             target = shapes.value(shape, SH.targetClass) if shape is not None else None
             message = str(shapes.value(prop, SH.message) or f"at most {most} value(s) per source")
-            caps[path].append((target, int(most), message))
+            caps[path].append((target, int(str(most)), message))
     return caps

@@ -39,6 +39,11 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, str]]]] = {
     "/graph/{path:path}": [("/graph/curation", {})],
     "/sources": [("/sources", {}), ("/sources", {"format": "csv"})],
     "/sources/{source_id}": [("/sources/mianyang-mcf-article", {})],  # DELETE only: a GET is a 405
+    "/review": [("/review", {})],
+    "/review/{review_id}": [("/review/no-such-review", {})],
+    "/review/{review_id}/candidates": [("/review/no-such-review/candidates", {})],  # POST only
+    "/review/{review_id}/check": [("/review/no-such-review/check", {})],
+    "/review/{review_id}/ingest": [("/review/no-such-review/ingest", {})],  # POST only
 }
 
 COMUNICA = ("application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,application/n-triples;q=0.8,"

@@ -13,7 +13,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from mcfkg.config import Settings
 from mcfkg.store import OxigraphStore, Store
 from mcfkg.vocab import Vocab
-from mcfkg.web import graph_store, pages, source_changes, sources, sparql_routes
+from mcfkg.web import graph_store, pages, review_page, source_changes, sources, sparql_routes
 from mcfkg.web.errors import install_error_handlers
 from mcfkg.web.middleware import BodyLimit, CombinedAccept, HeadAsGet, MountPath, RequestLog
 from mcfkg.web.served_build import ServedBuild
@@ -67,4 +67,5 @@ def create_app(settings: Settings, store: Store | None = None, served: ServedBui
     app.include_router(source_changes.router)
     app.include_router(pages.router)
     app.include_router(sources.router)
+    app.include_router(review_page.router)
     return app

@@ -63,12 +63,12 @@ def _child_env(settings: Settings) -> dict[str, str]:
             "MCFKG_ONTOLOGY_DIR": str(settings.ontology_dir), "MCFKG_BASE_IRI": settings.base_iri}
 
 
-async def _run(request: Request, arguments: list[str]) -> Response:
-    """Run ``mcfkg ARGUMENTS --json`` for the served build, take the new build, answer from the outcome."""
-    served = _served(request)
-    settings = served.configured  # type: ignore[attr-defined]
+async def run_mcfkg(settings: Settings, arguments: list[str]) -> tuple[int, bytes, bytes]:
+    """Run ``mcfkg ARGUMENTS`` in a confined child process for ``settings``' data/ and dist/: its exit
+    code, stdout and stderr. Past ``source_change_timeout_s`` it is killed (503); so is it when the
+    request is abandoned. Shared by the source changes and the review pages (:mod:`.review_page`)."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "mcfkg", *arguments, "--json", env=_child_env(settings),
+        sys.executable, "-m", "mcfkg", *arguments, env=_child_env(settings),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         preexec_fn=lambda: _confine(settings.source_change_memory_mb))
     try:
@@ -83,13 +83,27 @@ async def _run(request: Request, arguments: list[str]) -> Response:
         process.kill()
         await process.wait()
         raise
+    return process.returncode or 0, out, err
+
+
+def child_json(settings: Settings, out: bytes, err: bytes) -> dict:
+    """The one JSON object a child ``mcfkg ... --json`` printed; a 503 (memory) or 500 when there is none."""
     try:
-        change = json.loads(out)
+        return json.loads(out)
     except ValueError:
         if b"MemoryError" in err:
             raise HttpError(503, f"the change needed more than {settings.source_change_memory_mb} MB "
                                  "(source_change_memory_mb) and was stopped; nothing was changed") from None
         raise HttpError(500, f"the change failed: {err.decode(errors='replace')[-2000:]}") from None
+
+
+async def run_change(request: Request, arguments: list[str]) -> tuple[dict, int, dict[str, str]]:
+    """Run ``mcfkg ARGUMENTS --json`` (an ingest or retract) for the served build and take the new build:
+    the change (``Change.as_dict``, plus ``store`` once served), its HTTP status and headers."""
+    served = _served(request)
+    settings = served.configured  # type: ignore[attr-defined]
+    _, out, err = await run_mcfkg(settings, [*arguments, "--json"])
+    change = child_json(settings, out, err)
     status = _STATUS.get(change["status"], 409)
     if change["status"] == "refused" and change["violations"]:
         status = 422
@@ -100,6 +114,12 @@ async def _run(request: Request, arguments: list[str]) -> Response:
         iri = settings.base_iri + change["source"].removeprefix(CANONICAL_BASE)
         headers["Location"] = Vocab(settings.base_iri).local_path(iri) or iri
     request.state.outcome = change["status"]
+    return change, status, headers
+
+
+async def _run(request: Request, arguments: list[str]) -> Response:
+    """Run ``mcfkg ARGUMENTS --json`` for the served build, take the new build, answer from the outcome."""
+    change, status, headers = await run_change(request, arguments)
     return JSONResponse(change, status_code=status, headers=headers)
 
 

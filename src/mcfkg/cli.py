@@ -511,6 +511,10 @@ review_app = App(no_args_is_help=True, invoke_without_command=True,
 app.add_typer(review_app, name="review")
 REVIEW_IDS_HELP = "Candidates as `list` shows them (p1/s2/c1, or the graph IRI), or `all`."
 KIND_HELP = "Only candidates of this kind (entity, amount, count, percentage, area, date, relation)."
+# Arguments several review commands share.
+ReviewIds = Annotated[Optional[list[str]], typer.Argument(metavar="IDS...", help=REVIEW_IDS_HELP)]
+KindOption = Annotated[Optional[str], typer.Option(metavar="KIND", help=KIND_HELP)]
+MinConfidence = Annotated[Optional[float], typer.Option(metavar="X", help="Only those at least X sure (0-1).")]
 
 
 @review_app.callback()
@@ -531,7 +535,7 @@ def review_list(
     ctx: typer.Context,
     status: Annotated[Optional[str], typer.Option(metavar="STATUS", help="Only pending, accepted or rejected ones.")]
     = None,
-    kind: Annotated[Optional[str], typer.Option(metavar="KIND", help=KIND_HELP)] = None,
+    kind: KindOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """List the candidates: id, status, kind, confidence, rule, triples and the words that produced them."""
@@ -550,10 +554,9 @@ def _review_status(ctx: typer.Context, ids: Optional[list[str]], status: str, ki
 @review_app.command("accept")
 def review_accept(
     ctx: typer.Context,
-    ids: Annotated[Optional[list[str]], typer.Argument(metavar="IDS...", help=REVIEW_IDS_HELP)] = None,
-    kind: Annotated[Optional[str], typer.Option(metavar="KIND", help=KIND_HELP)] = None,
-    min_confidence: Annotated[Optional[float], typer.Option(metavar="X", help="Only those at least X sure (0-1).")]
-    = None,
+    ids: ReviewIds = None,
+    kind: KindOption = None,
+    min_confidence: MinConfidence = None,
 ) -> None:
     """Accept candidates (`accept all`, `accept p1/s2/c1 p1/s2/c3`, `accept --kind amount --min-confidence 0.8`)."""
     _review_status(ctx, ids, "accepted", kind, min_confidence)
@@ -562,10 +565,9 @@ def review_accept(
 @review_app.command("reject")
 def review_reject(
     ctx: typer.Context,
-    ids: Annotated[Optional[list[str]], typer.Argument(metavar="IDS...", help=REVIEW_IDS_HELP)] = None,
-    kind: Annotated[Optional[str], typer.Option(metavar="KIND", help=KIND_HELP)] = None,
-    min_confidence: Annotated[Optional[float], typer.Option(metavar="X", help="Only those at least X sure (0-1).")]
-    = None,
+    ids: ReviewIds = None,
+    kind: KindOption = None,
+    min_confidence: MinConfidence = None,
 ) -> None:
     """Reject candidates: they stay in the review file and are never ingested."""
     _review_status(ctx, ids, "rejected", kind, min_confidence)
@@ -574,8 +576,8 @@ def review_reject(
 @review_app.command("reset")
 def review_reset(
     ctx: typer.Context,
-    ids: Annotated[Optional[list[str]], typer.Argument(metavar="IDS...", help=REVIEW_IDS_HELP)] = None,
-    kind: Annotated[Optional[str], typer.Option(metavar="KIND", help=KIND_HELP)] = None,
+    ids: ReviewIds = None,
+    kind: KindOption = None,
 ) -> None:
     """Put candidates back to pending."""
     _review_status(ctx, ids, "pending", kind, None)

@@ -28,9 +28,10 @@ def free_port() -> int:
 
 @contextmanager
 def mcfkg_serve(*data: Path, allow_service: str | None = None, store: Path | None = None,
-                timeout: float = 60.0) -> Iterator[str]:
-    """Run `mcfkg serve --data ...` (on an on-disk ``store`` if given); yield its SPARQL endpoint URL once
-    it answers; stop it afterwards."""
+                timeout: float = 60.0, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `mcfkg serve --data ...` (without data: the build; on an on-disk ``store`` if given; in
+    ``env``, say a copied project's MCFKG_* folders); yield its SPARQL endpoint URL once it answers;
+    stop it afterwards."""
     port = free_port()
     command = [MCFKG, "serve", "--port", str(port)]
     for path in data:
@@ -39,7 +40,7 @@ def mcfkg_serve(*data: Path, allow_service: str | None = None, store: Path | Non
         command += ["--allow-service", allow_service]
     if store:
         command += ["--store", str(store)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}/sparql"
     try:
         deadline = time.monotonic() + timeout

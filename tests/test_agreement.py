@@ -22,9 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +30,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from live_mcfkg import MCFKG, free_port
+from live_mcfkg import MCFKG, mcfkg_serve
 from rdflib import RDF, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, VOID
 
@@ -301,40 +299,11 @@ def test_the_void_description_lists_the_fixture_with_its_triples(project) -> Non
 # -- the pages, from `mcfkg serve` ------------------------------------------------------------------------
 
 
-@contextmanager
-def serve(env: dict[str, str], timeout: float = 120.0) -> Iterator[str]:
-    """`mcfkg serve` on a free port over the copy's dist/; yields its root URL once it answers."""
-    port = free_port()
-    proc = subprocess.Popen([MCFKG, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"mcfkg serve exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"mcfkg serve on {url} did not answer within {timeout:g} s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
 @pytest.fixture(scope="module")
 def client(project) -> Iterator[httpx.Client]:
-    with serve(project[1]) as url, httpx.Client(base_url=url, timeout=60) as c:
-        yield c
+    with mcfkg_serve(env=project[1], timeout=120) as endpoint:
+        with httpx.Client(base_url=endpoint.removesuffix("/sparql"), timeout=60) as c:
+            yield c
 
 
 def section(page: str, heading_id: str) -> str:

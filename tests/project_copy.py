@@ -21,12 +21,13 @@ TOKEN = "source-tests-token"
 
 
 def copy_project(folder: Path) -> tuple[Path, Path]:
-    """data/, ontology/ and dist/ copied under ``folder``, times kept: a server rebuilds the copy if the
-    original was stale."""
+    """data/, ontology/ and dist/ copied under ``folder``, times kept: a server builds the copy when the
+    original is stale or missing (a fresh clone has no dist/ until `make run` or `mcfkg build`)."""
     data, dist = folder / "data", folder / "dist"
     shutil.copytree(ROOT / "data", data)
     shutil.copytree(ROOT / "ontology", folder / "ontology")
-    shutil.copytree(ROOT / "dist", dist)
+    if (ROOT / "dist").is_dir():
+        shutil.copytree(ROOT / "dist", dist)
     return data, dist
 
 

@@ -56,6 +56,8 @@ def test_charts_plot_lower_bounds_marked_as_such(site, page, artifacts: Path, ex
     point = canvas.evaluate(
         "(canvas, [d, i]) => { const bar = Chart.getChart(canvas).getDatasetMeta(d).data[i];"
         " return {x: bar.x, y: (bar.y + bar.base) / 2}; }", [dataset, index])
+    canvas.scroll_into_view_if_needed()  # the bar's middle may lie below the fold
+    page.evaluate("y => window.scrollBy(0, y)", max(0, canvas.bounding_box()["y"] + point["y"] - 600))
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
     lines = canvas.evaluate("canvas => Chart.getChart(canvas).tooltip.body.flatMap(b => b.lines)")

@@ -24,9 +24,18 @@ MARK = "INSERT DATA { GRAPH <http://example.org/written> { <http://example.org/a
 
 
 def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid``; a thread or process that ends while it is read is skipped."""
     found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:
+        return found
+    for task in tasks:
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue
+        for child in children:
             found |= {int(child)} | _descendants(int(child))
     return found
 

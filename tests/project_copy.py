@@ -112,3 +112,19 @@ def _group_alive(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def run_mcfkg(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`mcfkg ARGS` on the project copied under ``root`` (its ontology/, data/ and dist/), output captured."""
+    env = {"PATH": str(Path(MCFKG).parent), "MCFKG_ONTOLOGY_DIR": str(root / "ontology"),
+           "MCFKG_DATA_DIR": str(root / "data"), "MCFKG_DIST_DIR": str(root / "dist")}
+    return subprocess.run([MCFKG, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def built_copy(root: Path) -> Path:
+    """The shipped ontology and data copied under ``root`` and built there (never the real data/)."""
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    shutil.copytree(ROOT / "data", root / "data")
+    done = run_mcfkg(root, "build")
+    assert done.returncode == 0, done.stderr
+    return root

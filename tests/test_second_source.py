@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from project_copy import built_copy, run_mcfkg
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = Path(sys.executable).parent / "mcfkg"
 ID = "https://w3id.org/mcfkg/id/"
 ARTICLE = ID + "mianyang-mcf-article"
 RELEASE_ID = "mianyang-mcf-special-fund-2018-04-28"
@@ -40,18 +38,11 @@ PREFIX schema: <https://schema.org/>
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped ontology and data (with the ingested release), copied and built once."""
-    root = tmp_path_factory.mktemp("second-source")
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "data", root / "data")
-    built = _run(root, "build")
-    assert built.returncode == 0, built.stderr
-    return root
+    return built_copy(tmp_path_factory.mktemp("second-source"))
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": str(SCRIPT.parent), "MCFKG_ONTOLOGY_DIR": str(root / "ontology"),
-           "MCFKG_DATA_DIR": str(root / "data"), "MCFKG_DIST_DIR": str(root / "dist")}
-    return subprocess.run([str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=300)
+    return run_mcfkg(root, *args, timeout=300)
 
 
 def _select(root: Path, query: str) -> list[dict[str, str]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,23 +17,18 @@ from rdflib.compare import to_canonical_graph
 
 from mcfkg.sources.document import IncomingSource, read_incoming
 from mcfkg.sources.reconcile import Match, external_id, matches
+from project_copy import built_copy, run_mcfkg
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "data" / "sources" / "test-fixture-qingshan-optics.trig"
 SOURCE_ID = "test-fixture-qingshan-optics"
 NEW, EXISTING = "mcfid:test-fixture-mianyang", "mcfid:mianyang"
-SCRIPT = Path(sys.executable).parent / "mcfkg"
 
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped ontology and data, copied and built once for the module."""
-    root = tmp_path_factory.mktemp("shipped")
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "data", root / "data")
-    done = _run(root, "build")
-    assert done.returncode == 0, done.stderr
-    return root
+    return built_copy(tmp_path_factory.mktemp("shipped"))
 
 
 @pytest.fixture
@@ -46,9 +40,7 @@ def project(shipped: Path, tmp_path: Path) -> Iterator[Path]:
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": str(SCRIPT.parent), "MCFKG_ONTOLOGY_DIR": str(root / "ontology"),
-           "MCFKG_DATA_DIR": str(root / "data"), "MCFKG_DIST_DIR": str(root / "dist")}
-    return subprocess.run([str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=300)
+    return run_mcfkg(root, *args, timeout=300)
 
 
 def _canonical_quads(path: Path) -> set[tuple[str, tuple[object, object, object]]]:

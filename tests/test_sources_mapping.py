@@ -13,7 +13,6 @@ import json
 import shutil
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -25,13 +24,13 @@ from rdflib.compare import to_canonical_graph
 
 from mcfkg.sources.document import SourceError, read_incoming
 from mcfkg.sources.mapping import is_mapping
+from project_copy import built_copy, run_mcfkg
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "data" / "sources" / "mapping"
 MAPPING = FIXTURES / "test-fixture-mcf-projects.csv-metadata.json"
 CSV = FIXTURES / "test-fixture-mcf-projects.csv"
 SOURCE_ID = "test-fixture-mcf-projects"
-SCRIPT = Path(sys.executable).parent / "mcfkg"
 
 MCF = Namespace("https://w3id.org/mcfkg/def/")
 ID = Namespace("https://w3id.org/mcfkg/id/")
@@ -43,12 +42,7 @@ CSVW = Namespace("http://www.w3.org/ns/csvw#")
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped ontology and data, copied and built once for the module."""
-    root = tmp_path_factory.mktemp("shipped")
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "data", root / "data")
-    done = _run(root, "build")
-    assert done.returncode == 0, done.stderr
-    return root
+    return built_copy(tmp_path_factory.mktemp("shipped"))
 
 
 @pytest.fixture
@@ -68,9 +62,7 @@ def mapping_copy(tmp_path: Path) -> Path:
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": str(SCRIPT.parent), "MCFKG_ONTOLOGY_DIR": str(root / "ontology"),
-           "MCFKG_DATA_DIR": str(root / "data"), "MCFKG_DIST_DIR": str(root / "dist")}
-    return subprocess.run([str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=300)
+    return run_mcfkg(root, *args, timeout=300)
 
 
 def _canonical_quads(path: Path) -> set[tuple[str, tuple[object, object, object]]]:

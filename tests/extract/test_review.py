@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -22,9 +21,9 @@ from mcfkg.config import Settings
 from mcfkg.extract import review
 from mcfkg.extract.model import Article, Candidate, Extraction, Sentence, Span
 from mcfkg.vocab import Vocab
+from project_copy import built_copy, run_mcfkg
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = Path(sys.executable).parent / "mcfkg"
 V = Vocab()
 MCF, ID, GRAPH = V.MCF, V.ID, V.GRAPH
 SCHEMA = Namespace("https://schema.org/")
@@ -174,12 +173,7 @@ def test_the_accepted_source_follows_the_project_conventions() -> None:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped ontology and data, copied and built once for the module (never the real data/)."""
-    root = tmp_path_factory.mktemp("review-project")
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "data", root / "data")
-    done = _run(root, "build")
-    assert done.returncode == 0, done.stderr
-    return root
+    return built_copy(tmp_path_factory.mktemp("review-project"))
 
 
 def _settings(root: Path) -> Settings:
@@ -187,9 +181,7 @@ def _settings(root: Path) -> Settings:
 
 
 def _run(root: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": str(SCRIPT.parent), "MCFKG_ONTOLOGY_DIR": str(root / "ontology"),
-           "MCFKG_DATA_DIR": str(root / "data"), "MCFKG_DIST_DIR": str(root / "dist")}
-    done = subprocess.run([str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=600)
+    done = run_mcfkg(root, *args)
     if check:
         assert done.returncode == 0, done.stdout + done.stderr
     return done

@@ -314,15 +314,34 @@ def _endpoint_url(value: Optional[str]) -> Optional[str]:
     return value
 
 
-def _link_settings(endpoint: Optional[str]) -> Settings:
-    """Settings for `link propose|verify`; an MCFKG_LINK_ENDPOINT that is not an http(s) URL ends the command."""
-    from mcfkg.link.endpoint import url_problem
+def _geonames_url(value: Optional[str]) -> Optional[str]:
+    """A usage error (exit 2) for a --geonames-service that is not the base URL of a GeoNames service."""
+    from mcfkg.link.geonames import service_problem
 
-    settings = _settings(link_endpoint=endpoint)
+    problem = None if value is None else service_problem(value)
+    if problem:
+        raise typer.BadParameter(problem)
+    return value
+
+
+def _link_settings(endpoint: Optional[str], geonames_service: Optional[str] = None) -> Settings:
+    """Settings for `link propose|verify` and `extract --link`; an MCFKG_LINK_ENDPOINT or MCFKG_GEONAMES_SERVICE
+    that is not an http(s) URL ends the command."""
+    from mcfkg.link.endpoint import url_problem
+    from mcfkg.link.geonames import service_problem
+
+    settings = _settings(link_endpoint=endpoint, geonames_service=geonames_service)
     problem = url_problem(settings.link_endpoint)
     if problem:
         _fail(f"MCFKG_LINK_ENDPOINT {problem}")
+    problem = service_problem(settings.geonames_service)
+    if problem:
+        _fail(f"MCFKG_GEONAMES_SERVICE {problem}")
     return settings
+
+
+GEONAMES_HELP = ("GeoNames search service to ask for places (default: MCFKG_GEONAMES_SERVICE, else "
+                 f"{Settings.geonames_service}); asked only when MCFKG_GEONAMES_USERNAME is set.")
 
 
 @link_app.command("propose")
@@ -332,11 +351,15 @@ def link_propose(
         Path, typer.Option(metavar="FILE", help="Review file to write (CSV with an empty decision column).")
     ] = Path("review.csv"),
     limit: Annotated[int, typer.Option(metavar="N", min=1, help="Candidates per entity.")] = 5,
+    geonames_service: Annotated[
+        Optional[str], typer.Option(metavar="URL", help=GEONAMES_HELP, callback=_geonames_url)
+    ] = None,
 ) -> None:
-    """Propose Wikidata candidates for entities without a Wikidata link, for a person to review."""
+    """Propose Wikidata candidates for entities without a Wikidata link, and GeoNames candidates for places without
+    a GeoNames link (when MCFKG_GEONAMES_USERNAME is set), for a person to review."""
     from mcfkg.link.commands import propose_command
 
-    raise typer.Exit(propose_command(_link_settings(endpoint), out, limit))
+    raise typer.Exit(propose_command(_link_settings(endpoint, geonames_service), out, limit))
 
 
 @link_app.command("verify")
@@ -405,17 +428,34 @@ def extract_command(
         Optional[str], typer.Option("--id", metavar="SOURCE-ID", help="The source's id (default: from the file name).")
     ] = None,
     link: Annotated[bool, typer.Option("--link", help="Ask the Wikidata endpoint of `mcfkg link` "
-                                       "(MCFKG_LINK_ENDPOINT) for candidates of new names; off by default (offline).")]
+                                       "(MCFKG_LINK_ENDPOINT) for candidates of new names, and GeoNames for new "
+                                       "places when MCFKG_GEONAMES_USERNAME is set; off by default (offline).")]
     = False,
+    geonames_service: Annotated[
+        Optional[str], typer.Option(metavar="URL", help=GEONAMES_HELP + " Only with --link.", callback=_geonames_url)
+    ] = None,
 ) -> None:
     """Propose candidate facts from ARTICLE: names resolved to the graph's entities, new ones, amounts, counts,
     dates and relations, each with its sentence, words and rule, in a review file for `mcfkg review`."""
     from mcfkg.extract.commands import extract_command as run
 
-    raise typer.Exit(run(_settings(), article, out, url, title, published, publisher, link, source_id))
+    if geonames_service and not link:
+        _fail("--geonames-service is asked only with --link: add --link, or leave it out")
+    settings = _link_settings(None, geonames_service) if link else _settings()
+    raise typer.Exit(run(settings, article, out, url, title, published, publisher, link, source_id))
 
 
 # --- dump and restore: the whole on-disk store (module: backup) ---
+
+
+def _on_disk(store: Path) -> None:
+    """dump and restore read and write an on-disk store: a remote one is refused with what to use instead."""
+    from mcfkg.remote.client import is_remote
+
+    if is_remote(str(store)):
+        _fail(f"--store {store}: a remote store is backed up and restored with its own tools (Virtuoso: "
+              "backup_online and the bulk loader; Oxigraph server: oxigraph dump / oxigraph load); mcfkg dump and "
+              "restore work on an on-disk store directory")
 
 
 @app.command("dump")

@@ -96,6 +96,11 @@ class Settings:
     # `mcfkg link`: the Wikidata-shaped SPARQL endpoint it asks (only when a person runs it), and its bound.
     link_endpoint: str = "https://query.wikidata.org/sparql"
     link_timeout_s: float = 20.0
+    # `mcfkg link propose` and `mcfkg extract --link` also ask this GeoNames search service for places,
+    # only when a GeoNames username is set (the service refuses calls without one; register at
+    # https://www.geonames.org/login): unset, nothing is sent to GeoNames.
+    geonames_service: str = "https://secure.geonames.org"
+    geonames_username: str | None = None
     # Linked-data pages: rows fetched per query for one IRI's description (more are cut, and the page says so).
     page_max_facts: int = 2_000
     # The HTML results page (format=html): rows it shows, fetched no further; a longer answer is cut

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, URIRef
 
-from mcfkg.config import Settings
 from mcfkg.extract.entities import find_mentions, mint_iri, propose_links, resolve_anaphora, slugify
 from mcfkg.extract.gazetteer import Gazetteer, name_key
 from mcfkg.extract.model import Mention, Sentence, Span
@@ -196,14 +195,16 @@ def test_the_plan_refers_to_the_last_plan_named(gazetteer: Gazetteer) -> None:
 
 
 # --------------------------------------------------------------------------- linking, only when asked
-def test_propose_links_asks_the_local_wikidata_stand_in(tmp_path: Path) -> None:
+def test_propose_links_asks_the_local_wikidata_stand_in(gazetteer: Gazetteer) -> None:
     from live_mcfkg import mcfkg_serve
+
+    from mcfkg.link.endpoint import SparqlClient
 
     new = [Mention(Span(0, 8, "Mianyang"), ID["mianyang-new"], MCF.City, "Mianyang", False, "rule:test", 0.7),
            Mention(Span(9, 15, "Nowhere"), ID["nowhere"], MCF.City, "Nowhere Town", False, "rule:test", 0.7),
            Mention(Span(0, 4, "NDRC"), ID["ndrc"], MCF.GovernmentAgency, "NDRC", True, "gazetteer/name", 0.9)]
     with mcfkg_serve(ROOT / "tests" / "data" / "wikidata-extract.ttl") as url:
-        linked = propose_links(new, Settings(link_endpoint=url, link_timeout_s=20.0))
+        linked = propose_links(new, gazetteer, SparqlClient(url, timeout_s=20.0))
     assert URIRef("http://www.wikidata.org/entity/Q426130") in linked[0].links  # Mianyang, a prefecture-level city
     assert linked[1].links == ()  # nothing of that name
     assert linked[2] == new[2]  # known names are not looked up

@@ -22,6 +22,7 @@ from live_mcfkg import MCFKG
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
 from mcfkg.config import Settings
+from mcfkg.extract.commands import load_gazetteer
 from mcfkg.extract.entities import find_mentions, matchable, resolve_anaphora
 from mcfkg.extract.gazetteer import Gazetteer, words
 from mcfkg.extract.model import Extraction
@@ -182,6 +183,23 @@ def test_an_invented_articles_relations(invented: Extraction) -> None:
     assert Literal("6350000000.0", datatype=XSD.decimal) in {o for _, p, o in found if p == SDO.value}
     grants = [s for s, p, o in found if p == RDF.type and o == MCF.Grant]
     assert any((g, MCF.fromFund, by_label["Yunhe Provincial Military-Civilian Integration Fund"]) in found for g in grants)
+
+
+def test_nothing_is_minted_onto_the_sources_iri_or_one_the_graph_uses(gazetteer: Gazetteer) -> None:
+    # "Baishui City" slugifies as the source's id, and the graph uses mcfid:baishui-2 without naming it (as
+    # it does passages and amount nodes), so the city must get a third IRI.
+    extraction = extract(read_article(INVENTED, published=date(2019, 5, 20)), gazetteer, "baishui",
+                         taken=[ID["baishui-2"]])
+    typed = {(c.triples[0][0], c.triples[0][2]) for c in extraction.candidates if c.kind == "entity"}
+    assert (ID["baishui-3"], MCF.City) in typed
+    assert not {iri for iri, _ in typed} & {ID["baishui"], ID["baishui-2"]}
+
+
+def test_the_command_reserves_every_iri_the_build_uses(pipeline_settings: Settings) -> None:
+    # The fixture's source document mcfid:article has no name, so the gazetteer does not list it.
+    gazetteer, taken = load_gazetteer(pipeline_settings, announce=lambda message: None)
+    assert ID["article"] in taken and ID["article"] not in gazetteer.entries
+    assert all(iri.startswith(str(ID)) for iri in taken)
 
 
 # --------------------------------------------------------------------------- the review file

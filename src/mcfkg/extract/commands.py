@@ -4,7 +4,9 @@ It reads the article (plain text, or a saved HTML page), builds the gazetteer fr
 (``dist/mcfkg.nq``, built first when stale, so the names of every source are known), runs
 :func:`mcfkg.extract.pipeline.extract`, and writes the review file (TriG) with a table beside it
 (``.md`` and ``.csv``, same name). ``--link`` asks the endpoint of ``mcfkg link``
-(``MCFKG_LINK_ENDPOINT``) for Wikidata candidates of the new names; nothing else goes online.
+(``MCFKG_LINK_ENDPOINT``) for Wikidata candidates of the new names, and, when ``MCFKG_GEONAMES_USERNAME``
+is set, the GeoNames search service (``MCFKG_GEONAMES_SERVICE``) for candidates of the new places; nothing
+else goes online.
 
 Exit codes: 0 written; 2 the article, an option or the build is unusable (nothing written); 3 ``--link``
 could not use the endpoint (nothing written).
@@ -70,15 +72,19 @@ def table_paths(out: Path) -> tuple[Path, Path]:
     return stem.with_name(stem.name + ".md"), stem.with_name(stem.name + ".csv")
 
 
-def load_gazetteer(settings: Settings, announce=None):  # noqa: ANN001, ANN201 - a Gazetteer
-    """The gazetteer of the current build (built first when stale)."""
+def load_gazetteer(settings: Settings, announce=None):  # noqa: ANN001, ANN201 - a Gazetteer and a set of IRIs
+    """The gazetteer of the current build (built first when stale), and every IRI under ``id/`` the build
+    uses (in the canonical base, as the review file writes them), so none is minted again."""
     from mcfkg.dist import dump_path, ensure_build
     from mcfkg.extract.gazetteer import Gazetteer
     from mcfkg.graph import load_dataset
 
     ensure_build(settings, announce or (lambda message: console(stderr=True).print(escape(message))))
     dataset = load_dataset([dump_path(settings)], settings.base_iri)
-    return Gazetteer.from_dataset(dataset, base_iri=settings.base_iri)
+    ours, canonical = str(Vocab(settings.base_iri).ID), str(Vocab(CANONICAL_BASE).ID)
+    taken = {URIRef(canonical + node[len(ours):]) for quad in dataset.quads((None, None, None, None))
+             for node in quad if isinstance(node, URIRef) and node.startswith(ours)}
+    return Gazetteer.from_dataset(dataset, base_iri=settings.base_iri), taken
 
 
 def extract_command(settings: Settings, article_path: Path, out: Path | None, url: str | None, title: str | None,
@@ -119,7 +125,7 @@ def extract_command(settings: Settings, article_path: Path, out: Path | None, ur
     from mcfkg.graph import LoadError
 
     try:
-        gazetteer = load_gazetteer(settings)
+        gazetteer, taken = load_gazetteer(settings)
     except (LoadError, BuildFailed, OSError) as exc:
         _error(f"cannot build the graph whose names the extraction needs: {exc}")
         return EXIT_UNUSABLE
@@ -132,19 +138,24 @@ def extract_command(settings: Settings, article_path: Path, out: Path | None, ur
     linker = None
     if link:
         from mcfkg.extract.entities import propose_links
+        from mcfkg.link.commands import GEONAMES_OFF, geonames_client
         from mcfkg.link.endpoint import SparqlClient
 
         client = SparqlClient(settings.link_endpoint, timeout_s=settings.link_timeout_s)
+        geonames = geonames_client(settings)
+        if geonames is None:
+            console(stderr=True).print(escape(f"note: {GEONAMES_OFF}"))
 
         def linker(mentions):  # noqa: ANN001, ANN202
-            return propose_links(mentions, settings, client=client)
+            return propose_links(mentions, gazetteer, client, geonames)
 
     from mcfkg.link.endpoint import EndpointError
 
     try:
-        extraction = extract(article, gazetteer, source_id, link=linker)
+        extraction = extract(article, gazetteer, source_id, link=linker, taken=taken)
     except EndpointError as exc:
-        _error(f"{exc} (the endpoint is MCFKG_LINK_ENDPOINT; run without --link to extract offline). Nothing was written.")
+        _error(f"{exc} (the endpoints are MCFKG_LINK_ENDPOINT and, for places, MCFKG_GEONAMES_SERVICE; run without "
+               "--link to extract offline). Nothing was written.")
         return EXIT_ENDPOINT
 
     from mcfkg.extract.review_file import write_review, write_table

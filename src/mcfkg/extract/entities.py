@@ -40,7 +40,8 @@ extraction and not one the graph already uses; ``minted`` (one dict per extracti
 (by :func:`~mcfkg.extract.gazetteer.name_key`) to its first :class:`Mention`, so a name met again, or
 an acronym given in brackets after it, gets the same IRI. :func:`resolve_anaphora` resolves "the Plan",
 "the Fund", "the Group" ... to the last such entity named before. :func:`propose_links` asks
-Wikidata (or the endpoint configured for ``mcfkg link``) for candidates, only when called.
+Wikidata (or the endpoint configured for ``mcfkg link``), and GeoNames for places, for candidates,
+only when called.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 from spacy.matcher import PhraseMatcher
@@ -57,6 +59,10 @@ from spacy.tokens import Doc, Token
 from mcfkg.extract.gazetteer import MCF, SCHEMA, Entry, Gazetteer, has_cjk, name_key, nlp, token_key, words
 from mcfkg.extract.model import Mention, Sentence, Span
 from mcfkg.vocab import CANONICAL_BASE, Vocab
+
+if TYPE_CHECKING:
+    from mcfkg.link.endpoint import SparqlClient
+    from mcfkg.link.geonames import GeoNamesClient
 
 ID = Vocab(CANONICAL_BASE).ID
 SCHEMA_ADMIN_AREA = URIRef(SCHEMA + "AdministrativeArea")
@@ -260,6 +266,14 @@ def used_iris(minted: dict, gazetteer: Gazetteer | None = None) -> set[URIRef]:
     """Every IRI minted so far in this extraction (and, with ``gazetteer``, the graph's own)."""
     used = {value.iri if isinstance(value, Mention) else value for value in minted.values()}
     return used | set(gazetteer.entries) if gazetteer is not None else used
+
+
+def reserve_iris(minted: dict, iris: Iterable[URIRef]) -> None:
+    """Record ``iris`` as taken in ``minted``, so :func:`mint_iri` never returns one: the source's own IRI
+    (an entity named like the article would otherwise be minted onto the document that names it) and the
+    graph's IRIs that have no name, which the gazetteer does not list."""
+    for iri in iris:
+        minted["@" + str(iri)] = iri
 
 
 def mint_iri(label: str, minted: dict, gazetteer: Gazetteer | None = None, *, reserve: bool = True) -> URIRef:
@@ -657,32 +671,34 @@ LINKABLE = (MCF.City, MCF.Province, MCF.Country, MCF.GovernmentAgency, MCF.Enter
             MCF.PoliticalParty, MCF.Aircraft, MCF.Award, MCF.ScienceCity, MCF.Region)
 
 
-def propose_links(mentions: Sequence[Mention], settings, limit: int = 3, client=None) -> list[Mention]:  # noqa: ANN001
-    """The new mentions with ``links``: Wikidata items (IRIs) that ``mcfkg link propose``'s ranking finds
-    for their names, best first. Only called on request (``mcfkg extract --link``): it queries
-    ``settings.link_endpoint`` (a Wikidata-shaped SPARQL endpoint, such as the local stand-in
-    ``mcfkg serve --data tests/data/wikidata-extract.ttl``). GeoNames IRIs come only through Wikidata
-    items the endpoint links to them; the linker proposes none of its own. Raises
-    :class:`mcfkg.link.endpoint.EndpointError` when the endpoint cannot be used."""
+def propose_links(mentions: Sequence[Mention], gazetteer: Gazetteer, client: SparqlClient,
+                  geonames: GeoNamesClient | None = None, limit: int = 3) -> list[Mention]:
+    """The new mentions with ``links``: the Wikidata items (IRIs) that ``mcfkg link propose``'s ranking finds
+    for names of a linkable class and, with ``geonames``, the GeoNames features it finds for places
+    (subclasses of schema:Place), best first, leaving out candidates it would advise against. Only called
+    on request (``mcfkg extract --link``): it asks ``client`` (a Wikidata-shaped SPARQL endpoint, such as
+    the local stand-in ``mcfkg serve --data tests/data/wikidata-extract.ttl``) and ``geonames``. Raises
+    :class:`mcfkg.link.endpoint.EndpointError` when either cannot be used."""
     from rdflib import Literal
 
-    from mcfkg.link.candidates import propose
-    from mcfkg.link.endpoint import SparqlClient
+    from mcfkg.link.candidates import propose, propose_places
     from mcfkg.link.local import Entity
-    from mcfkg.link.wikidata import WD
 
-    client = client or SparqlClient(settings.link_endpoint, timeout_s=settings.link_timeout_s)
     done: dict[URIRef, tuple[URIRef, ...]] = {}
     result = []
     for mention in mentions:
-        if mention.known or not any(mention.type == cls for cls in LINKABLE):
+        wikidata = mention.type in LINKABLE
+        place = geonames is not None and gazetteer.class_is_a(mention.type, SCHEMA_PLACE)
+        if mention.known or not (wikidata or place):
             result.append(mention)
             continue
         if mention.iri not in done:
             local = str(mention.type).rsplit("/", 1)[-1]
             classes = [local] + (["Enterprise"] if local == "EnterpriseGroup" else [])
-            entity = Entity(mention.iri, [Literal(mention.label, lang="en")], classes)
-            found = propose(client, entity, {}, limit)
-            done[mention.iri] = tuple(URIRef(WD + c.item.qid) for c in found if not c.doubts)
+            entity = Entity(mention.iri, [Literal(mention.label, lang="en")], classes, place=place)
+            found = propose(client, entity, {}, limit) if wikidata else []
+            if place and geonames is not None:
+                found += propose_places(geonames, entity, [], limit)
+            done[mention.iri] = tuple(URIRef(c.target) for c in found if not c.doubts)
         result.append(replace(mention, links=done[mention.iri]))
     return result

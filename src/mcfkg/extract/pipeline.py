@@ -13,17 +13,19 @@ in the sentence that first names it; a known entity needs none. What could not b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
 
 from mcfkg.extract.dates import find_dates
-from mcfkg.extract.entities import acronyms, find_mentions, resolve_anaphora
+from mcfkg.extract.entities import acronyms, find_mentions, reserve_iris, resolve_anaphora
 from mcfkg.extract.gazetteer import Gazetteer
 from mcfkg.extract.model import Article, Candidate, Extraction, Mention, Sentence
 from mcfkg.extract.quantities import find_quantities
 from mcfkg.extract.relations import Context, canonical_order, find_relations
+from mcfkg.link.local import target_dataset
+from mcfkg.vocab import CANONICAL_BASE, Vocab
 
 SOURCE_LINE = re.compile(r"^\s*sources?\s*[:：]", re.IGNORECASE)
 _ORGANIZATION = URIRef("http://www.w3.org/ns/org#Organization")
@@ -31,10 +33,14 @@ PLACES_NEEDING_LOCATION = {URIRef("https://w3id.org/mcfkg/def/" + name) for name
 Linker = Callable[[Sequence[Mention]], list[Mention]]
 
 
-def extract(article: Article, gazetteer: Gazetteer, source_id: str, *, link: Linker | None = None) -> Extraction:
+def extract(article: Article, gazetteer: Gazetteer, source_id: str, *, link: Linker | None = None,
+            taken: Iterable[URIRef] = ()) -> Extraction:
     """Every candidate fact of ``article`` (see the module docstring). ``link``, when given, adds
-    Wikidata candidates to new names (``mcfkg extract --link``); they go into the entity candidate's note."""
+    Wikidata and GeoNames candidates to new names (``mcfkg extract --link``); they go into the entity
+    candidate's note. No IRI is minted onto the source's own (``mcfid:<source_id>``), an entity of
+    ``gazetteer`` or one of ``taken`` (every other IRI the graph uses)."""
     minted: dict = {}
+    reserve_iris(minted, [Vocab(CANONICAL_BASE).ID[source_id], *taken])
     ctx = Context(gazetteer, minted, source_id, article.published)
     candidates: list[Candidate] = []
     introduced = ctx.introduced  # new entities already typed by a candidate (one entity candidate each)
@@ -86,9 +92,11 @@ def entity_candidate(sentence: Sentence, mention: Mention, acronym: str | None =
     notes = []
     if mention.type in PLACES_NEEDING_LOCATION:
         notes.append("the shapes ask where a place lies (mcf:locatedIn, up to a country): accept or add that fact too")
-    if mention.links:
-        notes.append("Wikidata candidates (check with `mcfkg link propose`/`verify` before linking): " + ", ".join(
-            str(link) for link in mention.links))
+    for dataset, name in (("wikidata", "Wikidata"), ("geonames", "GeoNames")):
+        links = [str(link) for link in mention.links if target_dataset(str(link)) == dataset]
+        if links:
+            notes.append(f"{name} candidates (check with `mcfkg link propose`/`verify` before linking): "
+                         + ", ".join(links))
     note = "; ".join(notes) or None
     return Candidate(sentence, "entity", canonical_order(triples), [mention.span], mention.rule, mention.confidence,
                      note=note)

@@ -1,7 +1,8 @@
 """What ``mcfkg link propose|verify|accept`` do, with rich output and exit codes.
 
 Exit codes: 0 done; 1 verification found problems; 2 our data or the review file is
-unusable; 3 the endpoint could not be used (offline, timeout, not SPARQL). Errors are
+unusable; 3 the endpoint or the GeoNames service could not be used (offline, timeout, not SPARQL,
+a GeoNames refusal). Errors are
 printed as one readable message, never a traceback.
 """
 
@@ -20,6 +21,7 @@ from mcfkg.config import Settings
 from mcfkg.graph import LoadError
 from mcfkg.link.candidates import propose_all
 from mcfkg.link.endpoint import EndpointError, SparqlClient
+from mcfkg.link.geonames import GeoNamesClient, search_url
 from mcfkg.link.local import entities, load_union
 from mcfkg.link.review import (
     ReviewError,
@@ -52,6 +54,17 @@ def _client(url: str, settings: Settings) -> SparqlClient:
     return SparqlClient(url, timeout_s=settings.link_timeout_s)
 
 
+def geonames_client(settings: Settings) -> GeoNamesClient | None:
+    """The GeoNames search service to ask for places, or None when no GeoNames username is set."""
+    if not settings.geonames_username:
+        return None
+    return GeoNamesClient(settings.geonames_service, settings.geonames_username, timeout_s=settings.link_timeout_s)
+
+
+GEONAMES_OFF = ("GeoNames was not asked: set MCFKG_GEONAMES_USERNAME to a GeoNames account "
+                "(free at https://www.geonames.org/login) to get GeoNames candidates for places too.")
+
+
 def _reporting_errors(command: Callable[P, int]) -> Callable[P, int]:
     """Turn the errors a person can fix (our data, the review file, the endpoint) into one line and an exit code."""
 
@@ -77,19 +90,24 @@ def propose_command(settings: Settings, out: Path, limit: int) -> int:
     """Write candidates for unlinked entities to ``out``; print them ranked."""
     ours = entities(load_union(settings), settings)
     endpoint = settings.link_endpoint
-    candidates, without = propose_all(_client(endpoint, settings), ours, limit)
-    write_review(candidates, out, endpoint)
-    table = TextTable(("entity", "candidate", "score", "evidence", "suggested"), title=f"Candidates from {endpoint}")
+    geonames = geonames_client(settings)
+    candidates, without = propose_all(_client(endpoint, settings), ours, limit, geonames)
+    endpoints = {"wikidata": endpoint, "geonames": search_url(settings.geonames_service)}
+    write_review(candidates, out, endpoints)
+    asked = endpoint + (f" and {settings.geonames_service}" if geonames else "")
+    table = TextTable(("entity", "candidate", "score", "evidence", "suggested"), title=f"Candidates from {asked}")
     for c in candidates:
         predicate, advice = suggestion(c)
-        table.add_row(c.entity.slug, f"{c.item.qid} {c.their_label}", f"{c.score:g}", c.evidence,
+        table.add_row(c.entity.slug, f"{c.short} {c.their_label}", f"{c.score:g}", c.evidence,
                       f"{predicate}: {advice}" if predicate else advice)
     print_table(table, _out())
     if without:
         _out().print("No candidate for:")
         for entity, reason in without:
             _out().print(f"  {entity.slug}: {escape(reason)}")
-    _out().print(f"Wrote {len(candidates)} row(s) from {endpoint} to {out} (each row records that endpoint, "
+    if geonames is None:
+        _out().print(GEONAMES_OFF)
+    _out().print(f"Wrote {len(candidates)} row(s) from {asked} to {out} (each row records its endpoint, "
                   "and `accept` cites it as the link's source). Fill the decision column (accept/reject; change "
                   f"the predicate if need be), then run `mcfkg link accept {out}`.")
     return 0

@@ -63,7 +63,7 @@ class SparqlClient:
                 httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client,
                 client.stream("POST", self.url, data={"query": query}, headers=headers) as response,
             ):
-                body = _read_bounded(response, self.max_response_bytes, self.url)
+                body = read_bounded(response, self.max_response_bytes, self.url)
         except httpx.TimeoutException as exc:
             raise EndpointError(
                 f"SPARQL endpoint {self.url} did not answer within {self.timeout_s:g} s ({type(exc).__name__}). "
@@ -87,13 +87,14 @@ class SparqlClient:
             ) from exc
 
 
-def _read_bounded(response: httpx.Response, limit: int, url: str) -> bytes:
+def read_bounded(response: httpx.Response, limit: int, url: str) -> bytes:
+    """The body of ``response``, refused past ``limit`` bytes so a runaway answer cannot fill memory."""
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > limit:
-            raise EndpointError(f"SPARQL endpoint {url} answered more than {limit} bytes; narrow the query.")
+            raise EndpointError(f"{url} answered more than {limit} bytes; narrow the query.")
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -23,6 +23,10 @@ LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 LINK_PROPERTIES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch)
 # The property of ours that says where a thing is (mcf:locatedIn), followed transitively.
 LOCATION_TERM = "locatedIn"
+# An entity of a subclass of one of these (or of mcf:Place, as small ontologies may say) is a place, which
+# GeoNames may have.
+PLACE_CLASSES = (URIRef("http://schema.org/Place"), URIRef("https://schema.org/Place"))
+PLACE_TERM = "Place"
 TARGETS = {
     "wikidata": ("http://www.wikidata.org/entity/",),
     "geonames": ("https://sws.geonames.org/", "http://sws.geonames.org/"),
@@ -54,6 +58,7 @@ class Entity:
     classes: list[str] = field(default_factory=list)  # local names of our classes, with superclasses
     places: list[URIRef] = field(default_factory=list)  # where it is, transitively
     links: list[Link] = field(default_factory=list)
+    place: bool = False  # a subclass of schema:Place (or mcf:Place): GeoNames may have it
 
     @property
     def slug(self) -> str:
@@ -71,9 +76,9 @@ class Entity:
         """Whether any label is a proper name; an unnamed thing has nothing to look up elsewhere."""
         return any(not UNNAMED_LABEL.search(str(label)) for label in self.labels)
 
-    def wikidata(self) -> list[str]:
-        """The Wikidata IRIs this entity is linked to."""
-        return [str(link.target) for link in self.links if link.dataset == "wikidata"]
+    def linked(self, dataset: str) -> list[str]:
+        """The IRIs of ``dataset`` (wikidata, geonames, dbpedia) this entity is linked to."""
+        return [str(link.target) for link in self.links if link.dataset == dataset]
 
 
 def load_union(settings: Settings, paths: list[Path] | None = None) -> Graph:
@@ -86,6 +91,7 @@ def entities(graph: Graph, settings: Settings) -> dict[URIRef, Entity]:
     vocab = Vocab(settings.base_iri)
     id_ns, mcf = str(vocab.ID), str(vocab.MCF)
     located_in = vocab.MCF[LOCATION_TERM]
+    places_classes = {*PLACE_CLASSES, vocab.MCF[PLACE_TERM]}
     found: dict[URIRef, Entity] = {}
     for subject in set(graph.subjects()):
         if not isinstance(subject, URIRef) or not subject.startswith(id_ns):
@@ -94,8 +100,10 @@ def entities(graph: Graph, settings: Settings) -> dict[URIRef, Entity]:
         if not labels:
             continue
         classes: list[str] = []
+        is_place = False
         for cls in graph.objects(subject, RDF.type):
             for ancestor in graph.transitive_objects(cls, RDFS.subClassOf):
+                is_place = is_place or ancestor in places_classes
                 if isinstance(ancestor, URIRef) and ancestor.startswith(mcf):
                     name = ancestor[len(mcf):]
                     if name not in classes:
@@ -114,5 +122,5 @@ def entities(graph: Graph, settings: Settings) -> dict[URIRef, Entity]:
             for o in graph.objects(subject, p)
             if isinstance(o, URIRef) and (dataset := target_dataset(str(o)))
         ]
-        found[subject] = Entity(subject, labels, classes, places, links)
+        found[subject] = Entity(subject, labels, classes, places, links, is_place)
     return found

@@ -4,13 +4,15 @@ A person reads each candidate row, writes ``accept`` or ``reject`` in the ``deci
 column (and may change the suggested ``predicate``), and ``link accept`` turns the accepted
 rows into links in the ``links`` graph, each reified with who accepted it, when, from
 which evidence and which endpoint, so a published link can always answer "why do you say so?".
-Each row names the endpoint that produced it: a candidate from a local stand-in must never be
-recorded as if it came from Wikidata.
+Each row names the endpoint that produced it (a Wikidata-shaped SPARQL endpoint, or the GeoNames
+search service for a GeoNames feature): a candidate from a local stand-in must never be recorded
+as if it came from Wikidata or GeoNames.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from rdflib import OWL, PROV, RDF, SKOS, XSD, Dataset, Graph, Literal, URIRef
 
 from mcfkg.graph import load_dataset, rebase
 from mcfkg.link.candidates import Candidate
+from mcfkg.link.geonames import GN
 from mcfkg.link.local import LINK_PROPERTIES
 from mcfkg.link.wikidata import WD, WIKIDATA_SPARQL, qid
 from mcfkg.vocab import CANONICAL, CANONICAL_BASE, Vocab
@@ -27,6 +30,7 @@ COLUMNS = ["entity", "entity_label", "candidate", "candidate_label", "language",
            "type_ok", "place_ok", "evidence", "advice", "predicate", "decision", "endpoint"]
 PREDICATES = {"owl:sameAs": OWL.sameAs, "skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch}
 DECISIONS = {"accept", "reject", ""}
+GEONAMES_FEATURE = re.compile(re.escape(GN) + r"[1-9][0-9]*/")
 EDITORS_SLUG = "mcfkg-editors"
 
 
@@ -58,8 +62,9 @@ def suggestion(c: Candidate) -> tuple[str, str]:
     return "skos:closeMatch", "accept if it is a close counterpart"
 
 
-def write_review(candidates: list[Candidate], path: Path, endpoint: str) -> int:
-    """Write one row per candidate from ``endpoint`` with an empty decision; returns the number of rows."""
+def write_review(candidates: list[Candidate], path: Path, endpoints: dict[str, str]) -> int:
+    """Write one row per candidate with an empty decision and the endpoint of its dataset (``endpoints``:
+    wikidata/geonames to the URL asked); returns the number of rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
@@ -67,11 +72,11 @@ def write_review(candidates: list[Candidate], path: Path, endpoint: str) -> int:
         for c in candidates:
             predicate, advice = suggestion(c)
             writer.writerow({
-                "entity": str(c.entity.iri), "entity_label": c.matched_label, "candidate": WD + c.item.qid,
+                "entity": str(c.entity.iri), "entity_label": c.matched_label, "candidate": c.target,
                 "candidate_label": c.their_label, "language": c.language, "score": c.score,
                 "label_score": c.label_score, "type_ok": _flag(c.type_ok), "place_ok": _flag(c.place_ok),
                 "evidence": c.evidence, "advice": advice, "predicate": predicate, "decision": "",
-                "endpoint": endpoint,
+                "endpoint": endpoints[c.dataset],
             })
     return len(candidates)
 
@@ -104,8 +109,9 @@ def read_decisions(path: Path, base_iri: str) -> list[Decision]:
             predicate = PREDICATES.get(row["predicate"].strip())
             if not entity.startswith(id_ns):
                 raise ReviewError(f"{path}:{number}: entity {entity!r} is not one of ours ({id_ns}…)")
-            if qid(target) is None:
-                raise ReviewError(f"{path}:{number}: candidate {target!r} is not a Wikidata item IRI")
+            if qid(target) is None and not GEONAMES_FEATURE.fullmatch(target):
+                raise ReviewError(f"{path}:{number}: candidate {target!r} is neither a Wikidata item IRI nor a "
+                                  f"GeoNames feature IRI ({GN}<id>/)")
             if not row["predicate"].strip():
                 raise ReviewError(f"{path}:{number}: accepted without a predicate; propose suggests none when the "
                                   f"evidence is against the candidate ({row.get('advice') or 'see evidence'}). "
@@ -131,14 +137,14 @@ def links_dataset(decisions: list[Decision], review_file: Path, base_iri: str,
     vocab, mcf = CANONICAL, CANONICAL.MCF
     when = when or datetime.now(UTC).replace(microsecond=0)
     ds = Dataset()
-    for prefix, ns in (("mcf", mcf), ("mcfid", vocab.ID), ("mcfg", vocab.GRAPH), ("wd", WD), ("prov", PROV),
-                       ("owl", OWL), ("skos", SKOS)):
+    for prefix, ns in (("mcf", mcf), ("mcfid", vocab.ID), ("mcfg", vocab.GRAPH), ("wd", WD), ("gn", GN),
+                       ("prov", PROV), ("owl", OWL), ("skos", SKOS)):
         ds.bind(prefix, ns)
     graph = ds.graph(vocab.GRAPH["links"])
     for d in decisions:
         subject = _canonical_subject(d, base_iri)
         slug = str(subject).rsplit("/", 1)[-1]
-        record = vocab.ID[f"link/{slug}-wikidata-{qid(str(d.target))}"]
+        record = vocab.ID[f"link/{slug}-{_target_key(str(d.target))}"]
         graph.add((subject, d.predicate, d.target))
         for cls in (RDF.Statement, PROV.Entity, mcf.LinkRecord):
             graph.add((record, RDF.type, cls))
@@ -213,6 +219,12 @@ def sort_decisions(decisions: list[Decision], existing: Graph, review: Path,
         raise ReviewError("; ".join(conflicts) + ". Nothing was added: set the row's predicate to the existing one "
                           "or reject the row, or first remove the existing link and its record from the links file")
     return new, present
+
+
+def _target_key(target: str) -> str:
+    """``wikidata-Q426130`` or ``geonames-1800627``: the target in a link record's IRI."""
+    item = qid(target)
+    return f"wikidata-{item}" if item else "geonames-" + target.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _name(predicate: URIRef) -> str:

@@ -81,7 +81,16 @@ CAUGHT: dict[str, tuple[URIRef, URIRef | None, str]] = {
     "grant-with-two-amounts.ttl": (ID["test-grant"], MCF.amount, "A grant needs exactly one mcf:amount."),
     "exact-and-lower-bound.ttl": (ID["test-cooperation"], None, "A stated number needs exactly one of schema:value"),
     "quantity-not-a-number.ttl": (ID["test-fact"], MCF.quantity, "A quantity must be a schema:MonetaryAmount"),
-    "count-value-as-decimal.ttl": (ID["test-sectors"], SDO.value, "schema:value of a count must be a non-negative xsd:integer."),
+    "count-value-as-decimal.ttl": (ID["test-sectors"], SDO.value, "A count's number (schema:value, schema:minValue, schema:maxValue or mcf:approximateValue) must be a non-negative xsd:integer, not 20.5"),
+    "exact-and-approximate.ttl": (ID["test-jobs"], None, "A stated number needs exactly one of schema:value"),
+    "approximation-without-qualifier.ttl": (ID["test-jobs"], MCF.qualifier, "An approximation (mcf:approximateValue) must keep"),
+    "upper-bound-without-bound.ttl": (ID["test-land"], MCF.maxBound, "An upper bound (schema:maxValue) needs exactly one mcf:maxBound"),
+    "upper-bound-kind-not-in-list.ttl": (ID["test-land"], MCF.maxBound, "An upper bound (schema:maxValue) needs exactly one mcf:maxBound"),
+    "range-upside-down.ttl": (ID["test-projects"], None, "The range's lower bound (30) is above its upper bound (20)"),
+    "bound-kind-without-its-bound.ttl": (ID["test-projects"], MCF.maxBound, "A bound's kind needs the bound it describes"),
+    "percent-without-unit-code.ttl": (ID["test-share"], None, 'The unit text "percent" is a unit of measure: add schema:unitCode "P1"'),
+    "unknown-unit-code.ttl": (ID["test-floor"], SDO.unitCode, "schema:unitCode must be one UN/CEFACT Common Code from the list"),
+    "measure-as-integer.ttl": (ID["test-park-area"], SDO.value, "A measure's number (a percentage or an area, exact, bound or approximate) must be a non-negative xsd:decimal"),
     "outnumbers-outside-province.ttl": (
         ID["test-platforms"],
         None,
@@ -91,7 +100,7 @@ CAUGHT: dict[str, tuple[URIRef, URIRef | None, str]] = {
 # Fixtures whose one corruption rightly breaks a second constraint too: those messages are also expected.
 ALSO_REPORTED: dict[str, tuple[str, ...]] = {"missing-label.ttl": ("No English label",)}
 # The uncorrupted graph every fixture starts from.
-ACCEPTED = ["base.ttl", "date-from-url-path.ttl"]
+ACCEPTED = ["base.ttl", "date-from-url-path.ttl", "measures-bounds-and-approximations.ttl"]
 
 
 @pytest.fixture(scope="module")

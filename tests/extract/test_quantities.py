@@ -148,6 +148,7 @@ def test_ranges_give_both_bounds() -> None:
     assert row(low) == (D(20), None, "lower-inclusive", "between")
     assert row(high) == (D(30), None, "upper-inclusive", "between")
     assert low.what == "projects"
+    assert low.span == high.span  # one range, one node in the graph (relations.View.range_parts)
     low, high = quantities("Each will get RMB 2-3 billion.")
     assert (low.value, high.value, low.unit) == (D(2000000000), D(3000000000), "CNY")
     first, second = quantities("The share rose from 20 percent to 30 percent.")

@@ -265,9 +265,10 @@ def test_cooperation_is_a_joint_project(gazetteer: Gazetteer) -> None:
 def test_what_no_rule_attaches_is_kept_with_a_note(gazetteer: Gazetteer) -> None:
     found, ctx = extract(gazetteer, "Its exports reached about US$45 million last year.")
     [amount] = by_rule(found, "rule:quantity/unattached")
-    assert amount.kind == "amount" and "not attached" in amount.note and "approximate" in amount.note
+    assert amount.kind == "amount" and "not attached" in amount.note
     node = node_of(amount, URIRef(SDO + "MonetaryAmount"))
-    assert objects(amount, URIRef(SDO + "value"), node) == [Literal("45000000.0", datatype=XSD.decimal)]
+    assert objects(amount, URIRef(SDO + "value"), node) == []  # "about": never an exact value
+    assert objects(amount, MCF.approximateValue, node) == [Literal("45000000.0", datatype=XSD.decimal)]
     assert objects(amount, MCF.qualifier, node) == [Literal("about", lang="en")]
     assert any("'last year' could not be resolved" in note for note in ctx.notes)  # no publication date
 
@@ -288,3 +289,45 @@ def test_date_literals_never_supply_a_year() -> None:
 def test_every_rule_is_listed_with_what_it_proposes() -> None:
     assert len({name for name, _ in RULES}) == len(RULES)
     assert all(callable(rule) and rule.__doc__ for _, rule in RULES)
+
+
+def quantity_triples(candidate: Candidate) -> dict[str, list[Node]]:
+    """The quantity node's properties by local name (``value``, ``minValue``, ``bound``...), objects in order."""
+    [node] = [s for s, p, o in candidate.triples if p == RDF.type and o in (URIRef(SDO + "QuantitativeValue"), URIRef(SDO + "MonetaryAmount"))]
+    found: dict[str, list[Node]] = {}
+    for s, p, o in candidate.triples:
+        if s == node and p != RDF.type:
+            found.setdefault(str(p).replace("#", "/").rsplit("/", 1)[-1], []).append(o)
+    return found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The zone created nearly 2,000 jobs.",
+     {"approximateValue": [Literal(2000)], "qualifier": [Literal("nearly", lang="en")], "unitText": [Literal("job")]}),
+    ("The fund lent up to RMB 3 billion.",
+     {"maxValue": [Literal("3000000000.0", datatype=XSD.decimal)], "maxBound": [Literal("inclusive")],
+      "qualifier": [Literal("up to", lang="en")], "currency": [Literal("CNY")]}),
+    ("The park signed between 20 and 30 projects.",
+     {"minValue": [Literal(20)], "bound": [Literal("inclusive")], "maxValue": [Literal(30)],
+      "maxBound": [Literal("inclusive")], "qualifier": [Literal("between", lang="en")], "unitText": [Literal("project")]}),
+    ("It raised RMB 2-3 billion.",
+     {"minValue": [Literal("2000000000.0", datatype=XSD.decimal)], "bound": [Literal("inclusive")],
+      "maxValue": [Literal("3000000000.0", datatype=XSD.decimal)], "maxBound": [Literal("inclusive")],
+      "qualifier": [Literal("-", lang="en")], "currency": [Literal("CNY")]}),
+    ("Exports rose 15 percent.",
+     {"value": [Literal("15.0", datatype=XSD.decimal)], "unitText": [Literal("percent")], "unitCode": [Literal("P1")]}),
+    ("The park covers less than 3.2 square kilometres.",
+     {"maxValue": [Literal("3.2", datatype=XSD.decimal)], "maxBound": [Literal("exclusive")],
+      "qualifier": [Literal("less than", lang="en")], "unitText": [Literal("square kilometre")], "unitCode": [Literal("KMK")]}),
+    ("The site takes about 1,200 mu.",  # no UN/CEFACT code: the unit as written, never converted
+     {"approximateValue": [Literal("1200.0", datatype=XSD.decimal)], "qualifier": [Literal("about", lang="en")],
+      "unitText": [Literal("mu")]}),
+])
+def test_numbers_are_written_as_exactly_as_the_text_gives_them(gazetteer: Gazetteer, text: str,
+                                                               expected: dict[str, list[Node]]) -> None:
+    found, _ = extract(gazetteer, text)
+    [candidate] = by_rule(found, "rule:quantity/unattached")  # a range is one node with both bounds
+    got = quantity_triples(candidate)
+    got.pop("label")
+    assert got == expected
+    assert candidate.note is not None and "ontology" not in candidate.note  # no stand-in to apologise for

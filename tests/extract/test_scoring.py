@@ -234,3 +234,25 @@ def test_inverse_properties_are_one_relation(small: Dataset, ontology: Graph) ->
     inverse = FIRST.replace("mcf:amount ex:a ; mcf:funds ex:plan .", "mcf:amount ex:a .\n ex:plan mcf:fundedBy ex:g .")
     result = score(small, "t", found((Sentence(1, 1, S1, 0), inverse), (Sentence(1, 2, S2, 100), SECOND)), ontology)
     assert_perfect(result)
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ('mcf:approximateValue 30 ; mcf:qualifier "about"@en', ["30 enterprises approximate (gold 30 enterprise lower-exclusive)"]),
+    ('schema:maxValue 30 ; mcf:maxBound "inclusive" ; mcf:qualifier "up to"@en', ["30 enterprises upper-inclusive (gold 30 enterprise lower-exclusive)"]),
+    ('schema:maxValue 30 ; mcf:maxBound "exclusive" ; mcf:qualifier "under"@en', ["30 enterprises upper-exclusive (gold 30 enterprise lower-exclusive)"]),
+])
+def test_approximations_and_upper_bounds_are_not_the_lower_bound(small: Dataset, ontology: Graph, written: str,
+                                                                 read: list[str]) -> None:
+    """"about 30" or "up to 30" for the gold's "over 30" is a false positive and a miss, with the bound read said."""
+    second = SECOND.replace('schema:minValue 30 ; mcf:bound "exclusive"', written)
+    result = score(small, "t", found((Sentence(1, 1, S1, 0), FIRST), (Sentence(1, 2, S2, 100), second)), ontology)
+    assert (result[COUNTS].tp, result[COUNTS].fp, result[COUNTS].fn) == (0, 1, 1)
+    assert [str(i).split(": ", 1)[1] for i in result.false_positives if i.row == COUNTS] == read
+
+
+def test_a_range_is_scored_as_its_two_bounds(small: Dataset, ontology: Graph) -> None:
+    """"more than 30 but under 40": the lower bound is the gold's, the upper bound one more than it states."""
+    second = SECOND.replace('mcf:bound "exclusive"', 'mcf:bound "exclusive" ; schema:maxValue 40 ; mcf:maxBound "exclusive"')
+    result = score(small, "t", found((Sentence(1, 1, S1, 0), FIRST), (Sentence(1, 2, S2, 100), second)), ontology)
+    assert (result[COUNTS].tp, result[COUNTS].fp, result[COUNTS].fn) == (1, 1, 0)
+    assert (result[LOWER_BOUNDS].tp, result[LOWER_BOUNDS].fp, result[LOWER_BOUNDS].fn) == (1, 0, 0)

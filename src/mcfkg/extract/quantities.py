@@ -1,8 +1,9 @@
 """Amounts of money, counts, percentages and areas in a sentence, in base units and never rounded.
 
-The curated graph states an amount as ``schema:value`` (or ``schema:minValue`` with ``mcf:bound`` and
-``mcf:qualifier`` when the text says "over") in base units as ``xsd:decimal``, with an ISO 4217
-currency; a count as an integer of a named thing. A candidate fact must be the same, so this module:
+The graph states an amount in base units as ``xsd:decimal`` with an ISO 4217 currency, a count as an
+integer of a named thing, a percentage or area as a decimal in the unit written; each exact, bounded or
+approximate as the text says (``mcf:quantity`` in ``ontology/mcf.ttl``; the nodes are written by
+:func:`mcfkg.extract.relations.quantity_node`). A candidate fact must be the same, so this module:
 
 - reads the number exactly (``Decimal``, no float ever): "2.493 billion" is 2493000000, "100 million"
   (the Chinese 亿) 100000000, "8.1亿元" 810000000;
@@ -13,12 +14,13 @@ currency; a count as an integer of a named thing. A candidate fact must be the s
   → ``lower-exclusive``; "at least", "no less than", "or more" → ``lower-inclusive``; "less than",
   "under", "below" → ``upper-exclusive``; "up to", "at most", "no more than" → ``upper-inclusive``;
   "nearly", "about", "around", "approximately", "some", "almost" → ``approximate``. A range
-  ("between 20 and 30 projects", "RMB 2-3 billion") gives two quantities, its lower and upper bound;
+  ("between 20 and 30 projects", "RMB 2-3 billion") gives two quantities with one span, its lower and
+  upper bound, in that order (one node in the graph);
 - reports a count only with the noun it counts (``what`` is the noun phrase's head: "12 ... high-tech
   projects" → "projects"), number words up to ninety-nine and "a dozen" included;
 - keeps percentages in percent ("15 percent", "15%" → 15 ``percent``; "percentage points" are
-  ``percentage-point``) and areas in the unit written (``km2``, ``m2``, ``mu``, ``ha``, ``acre``; mu and
-  hectares are not converted: the text's unit is the fact).
+  ``percentage-point``) and areas in the unit written (``km2``, ``m2``, ``mu``, ``ha``, ``acre``; nothing
+  is converted, mu (which has no UN/CEFACT code) least of all: the text's unit is the fact).
 
 Not quantities: years ("in 2018"), dates ("April 28"), ordinals ("19th", "first"), durations ("three
 years"), multiples ("2.5 times"), and numbers in names ("No. 1 Institute", "Document No. 7", "tier 1",

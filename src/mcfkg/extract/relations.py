@@ -5,7 +5,7 @@ names around it (:class:`~mcfkg.extract.model.Mention` spans, so "the Plan" reso
 as the plan). What it proposes is modelled exactly as ``data/mianyang-mcf-article.trig`` models the
 same statement: a grant is an ``mcf:Grant`` node with ``mcf:grantedBy``/``mcf:fromFund``/``mcf:funds``/
 ``mcf:grantedTo`` and an ``mcf:amount`` node; a count is the ``mcf:statedCount`` of a stated set; a
-lower bound is ``schema:minValue`` with ``mcf:bound`` and ``mcf:qualifier``; an award is an
+number is written as exactly as the text gives it (:func:`quantity_node`); an award is an
 ``mcf:AwardConferral``; and so on. No node is blank: every node a rule creates gets a minted IRI
 (``<owner>-amount`` style, as the curated graph names them), unique in the extraction.
 
@@ -56,7 +56,15 @@ COUNTED_SETS: dict[str, URIRef] = {
     "model": MCF.ModelSet, "area": MCF.FocusAreaSet, "field": MCF.FocusAreaSet,
 }
 COUNTED_OUTPUTS = (MCF.InnovationPlatformSet, MCF.PatentSet, MCF.StandardSet, MCF.ProductSet)
-BOUNDS = {"lower-exclusive": "exclusive", "lower-inclusive": "inclusive"}
+# How each kind of bound is written: the property of its number, the property of its kind, and the kind.
+BOUNDS: dict[str, tuple[URIRef, URIRef, str]] = {
+    "lower-exclusive": (SDO.minValue, MCF.bound, "exclusive"), "lower-inclusive": (SDO.minValue, MCF.bound, "inclusive"),
+    "upper-exclusive": (SDO.maxValue, MCF.maxBound, "exclusive"), "upper-inclusive": (SDO.maxValue, MCF.maxBound, "inclusive")}
+# The measures :mod:`~mcfkg.extract.quantities` reads, in words, and the UN/CEFACT Common Code of those that
+# have one (mu and percentage points have none: schema:unitText alone, the number as written).
+UNIT_WORDS = {"percent": "percent", "percentage-point": "percentage point", "km2": "square kilometre",
+              "m2": "square metre", "ha": "hectare", "acre": "acre", "mu": "mu"}
+UNIT_CODES = {"percent": "P1", "km2": "KMK", "m2": "MTK", "ha": "HAR", "acre": "ACR"}
 # The indicator of an expected outcome, from the words before its amount (curated: mcfid:indicator-*).
 INDICATORS = (
     (re.compile(r"\boutput(?:\s+value)?\s+of\s+(?:(?:the|an?|its)\s+)?(?:[a-z-]+\s+){0,2}?$|\boutput(?:\s+value)?\s+of\s*$", re.I), "output"),
@@ -163,6 +171,17 @@ class View:
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.text[start:end])
 
+    def range_parts(self, index: int) -> list[int]:
+        """The indices of the number at ``index`` and, when it is one bound of a range ("between 20 and 30",
+        "RMB 2-3 billion"), of the other bound: :func:`~mcfkg.extract.quantities.find_quantities` gives a
+        range as its lower and upper bound, in that order, with one span, and the graph puts both on one node."""
+        q = self.quantities[index]
+        partner = {"lower-inclusive": (index + 1, "upper-inclusive"), "upper-inclusive": (index - 1, "lower-inclusive")}
+        other, bound = partner.get(q.bound, (-1, ""))
+        if 0 <= other < len(self.quantities) and self.quantities[other].span == q.span and self.quantities[other].bound == bound:
+            return sorted((index, other))
+        return [index]
+
     def money(self, near: int, window: int = 120) -> tuple[int, Quantity] | None:
         """The unused amount of money nearest to ``near`` (within ``window`` characters)."""
         found = [(abs(q.span.start - near), i, q) for i, q in enumerate(self.quantities)
@@ -210,10 +229,20 @@ def _confidence(base: float, *mentions: Mention | None) -> float:
 
 
 # --------------------------------------------------------------------------- quantity nodes
-def quantity_node(view: View, owner: URIRef, quantity: Quantity, suffix: str,
+def quantity_node(view: View, owner: URIRef, index: int, suffix: str,
                   unit_text: str | None = None) -> tuple[URIRef, list[tuple[Node, Node, Node]], str | None]:
-    """A MonetaryAmount or QuantitativeValue node for ``quantity`` named after ``owner``
-    (``<owner>-<suffix>``), its triples, and a note when the ontology cannot say it exactly."""
+    """A MonetaryAmount or QuantitativeValue node for the number at ``index`` (and the other bound of its
+    range) named after ``owner`` (``<owner>-<suffix>``), its triples, and a note for the reviewer.
+
+    The number is written as exactly as the text gives it, never more: ``schema:value`` when exact;
+    ``schema:minValue``/``schema:maxValue`` with ``mcf:bound``/``mcf:maxBound`` for a bound, both for a range;
+    ``mcf:approximateValue`` for "nearly"/"about" (never ``schema:value``, which queries read as exact);
+    the source's words as ``mcf:qualifier``. Money is in base units with its currency, a count an
+    integer with what it counts, a percentage or area a decimal in the unit written, with its
+    UN/CEFACT ``schema:unitCode`` where the unit has one. Marks the numbers used."""
+    parts = view.range_parts(index)
+    view.used.update(parts)
+    quantity = view.quantities[index]
     node = view.ctx.mint(owner.rsplit("/", 1)[-1] + "-" + suffix)
     label = quantity.span.text
     if quantity.qualifier and quantity.qualifier.lower() not in label.lower():
@@ -221,44 +250,41 @@ def quantity_node(view: View, owner: URIRef, quantity: Quantity, suffix: str,
     money = _is_money(quantity)
     triples: list[tuple[Node, Node, Node]] = [(node, RDF.type, SDO.MonetaryAmount if money else SDO.QuantitativeValue),
                                               (node, RDFS.label, _en(label))]
+    notes = []
     if money:
-        number: Node = canonical(Literal(str(quantity.value), datatype=XSD.decimal))
         triples.append((node, SDO.currency, Literal(quantity.unit)))
-    elif quantity.value == quantity.value.to_integral_value() and quantity.unit is None:
-        number = Literal(int(quantity.value))
+    elif quantity.unit is None:
         triples.append((node, SDO.unitText, Literal(unit_text or _unit_text(quantity))))
     else:
-        number = canonical(Literal(str(quantity.value), datatype=XSD.decimal))
-        triples.append((node, SDO.unitText, Literal({"percent": "percent", "km2": "square kilometre",
-                                                     "m2": "square metre"}.get(quantity.unit or "", quantity.unit or ""))))
-    note = None
-    if quantity.bound in BOUNDS:
-        triples += [(node, SDO.minValue, number), (node, MCF.bound, Literal(BOUNDS[quantity.bound])),
-                    (node, MCF.qualifier, Literal(quantity.qualifier or "", lang="en"))]
-    elif quantity.bound.startswith("upper"):
-        triples += [(node, SDO.maxValue, number), (node, MCF.qualifier, Literal(quantity.qualifier or "", lang="en"))]
-        note = (f"'{quantity.span.text}' is an upper bound: written as schema:maxValue, which the ontology does not "
-                "define (it records lower bounds only); edit or reject")
-    else:
-        triples.append((node, SDO.value, number))
-        if quantity.bound == "approximate":
-            triples.append((node, MCF.qualifier, Literal(quantity.qualifier or "about", lang="en")))
-            note = (f"'{quantity.span.text}' is approximate: schema:value with the qualifier "
-                    f"'{quantity.qualifier}'; the ontology has no property for approximations")
+        triples.append((node, SDO.unitText, Literal(UNIT_WORDS[quantity.unit])))
+        if quantity.unit in UNIT_CODES:
+            triples.append((node, SDO.unitCode, Literal(UNIT_CODES[quantity.unit])))
+    for part in (view.quantities[i] for i in parts):
+        number: Literal = canonical(Literal(str(part.value), datatype=XSD.decimal))  # type: ignore[assignment]
+        if quantity.unit is None and not money:
+            if part.value == part.value.to_integral_value():
+                number = Literal(int(part.value))
+            else:
+                notes.append(f"'{part.span.text}' counts a fraction ({part.value}): a count is a whole number; edit or reject")
+        if part.bound == "exact":
+            triples.append((node, SDO.value, number))
+            continue
+        if part.bound == "approximate":
+            triples.append((node, MCF.approximateValue, number))
+        else:
+            value_property, kind_property, kind = BOUNDS[part.bound]
+            triples += [(node, value_property, number), (node, kind_property, Literal(kind))]
+        if part.qualifier:
+            triples.append((node, MCF.qualifier, Literal(part.qualifier, lang="en")))
     if quantity.currency_from_context:
-        note = ((note + "; ") if note else "") + f"currency {quantity.unit} taken from the amounts before it"
-    if not money and isinstance(number, Literal) and number.datatype == XSD.decimal:
-        note = ((note + "; ") if note else "") + (
-            "a percentage or area: the shapes accept only integer values on a schema:QuantitativeValue, so the "
-            "ontology has no place for it yet")
-    return node, triples, note
+        notes.append(f"currency {quantity.unit} taken from the amounts before it")
+    return node, triples, "; ".join(notes) or None
 
 
 def _amount_candidate(view: View, owner: URIRef, prop: URIRef, index: int, rule: str, confidence: float,
                       evidence: Iterable[Span | None] = (), suffix: str = "amount") -> Candidate:
     quantity = view.quantities[index]
-    view.used.add(index)
-    node, triples, note = quantity_node(view, owner, quantity, suffix)
+    node, triples, note = quantity_node(view, owner, index, suffix)
     kind: Kind = "amount" if _is_money(quantity) else _quantity_kind(quantity)
     return _candidate(view, kind, [(owner, prop, node), *triples], [quantity.span, *evidence], rule, confidence, note)
 
@@ -531,8 +557,9 @@ def _members(view: View, node: URIRef, set_class: URIRef, start: int,
 
 
 def _unit_text(q: Quantity) -> str:
-    """What a count counts, singular, in the text's words ("more than 20 sectors" → "sector")."""
-    phrase = re.sub(r"^.*?\d[\d.,]*\s+|^(?:\S+\s+)*?(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    """What a count counts, singular, in the text's words ("more than 20 sectors", "between 20 and 30
+    sectors" → "sector")."""
+    phrase = re.sub(r"^.*\d[\d.,]*\s+|^(?:\S+\s+)*?(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                     r"eleven|twelve|dozen|\w+teen|\w+ty(?:-\w+)?)\s+", "", q.span.text, count=1, flags=re.I)
     words = phrase.split()
     if not words or len(words) > 3:
@@ -651,11 +678,10 @@ def _focus_areas(view: View, index: int, portfolio: URIRef | None, plan: Mention
 
 def _product_application(view: View, products: list[Mention], index: int, applied: re.Match[str]) -> Candidate:
     q = view.quantities[index]
-    view.used.add(index)
     slug = "-".join(m.iri.rsplit("/", 1)[-1] for m in products)
     node = view.ctx.mint(f"{slug}-application")
     names = " and ".join(m.label for m in products)
-    quantity, q_triples, note = quantity_node(view, node, q, slugify(q.what or "quantity"), _unit_text(q))
+    quantity, q_triples, note = quantity_node(view, node, index, slugify(q.what or "quantity"), _unit_text(q))
     triples: list[tuple[Node, Node, Node]] = [(node, RDF.type, MCF.ProductApplication),
                                               (node, RDFS.label, _en(f"application of {names} in {q.span.text}")),
                                               (node, MCF.quantity, quantity), *q_triples]
@@ -1118,14 +1144,13 @@ def leftovers(view: View) -> list[Candidate]:
         if not _is_money(q) and q.unit is None and not q.what:
             continue
         owner = ID[f"{view.ctx.source_id}-p{view.sentence.paragraph}-s{view.sentence.number}"]
-        node, triples, note = quantity_node(view, owner, q, "amount" if _is_money(q) else "quantity")
+        node, triples, note = quantity_node(view, owner, i, "amount" if _is_money(q) else "quantity")
         attach = "attach it with mcf:quantity (or mcf:amount, mcf:totalInvestment) to what it measures, or reject it"
         if not _is_money(q) and q.unit is None and q.bound == "exact":
             attach = (f"a count of {q.what}: if it counts a set, make it that set's mcf:statedCount; "
                       "else attach the node with mcf:quantity")
         found.append(_candidate(view, _quantity_kind(q), triples, [q.span], "rule:quantity/unattached", 0.3,
                                 f"not attached to any fact: {attach}" + (f"; {note}" if note else "")))
-        view.used.add(i)
     where = f"p{view.sentence.paragraph}/s{view.sentence.number}"
     for i, mention in enumerate(view.dates):
         if i in view.used_dates:

@@ -26,12 +26,14 @@ alone, whatever ``kind`` a candidate claims):
   where a candidate refers to its IRI, and is not expected where none does.
 - **amounts**: every ``schema:MonetaryAmount`` as (value in base units, currency, bound), where the
   bound is ``exact`` (``schema:value``), ``lower-exclusive``/``lower-inclusive`` (``schema:minValue``
-  with ``mcf:bound``), ``upper-…`` (``schema:maxValue``) or ``approximate`` (``schema:value`` with an
-  ``mcf:qualifier`` such as "about", or ``mcf:bound "approximate"``). All three must agree.
-- **counts**: ``mcf:statedCount``, ``mcf:prizeCount`` and every ``schema:QuantitativeValue``, as
-  (number, bound); the counted noun is shown but not compared. **Lower bounds** is the subset of
-  amounts and counts whose bound is a lower bound on the side considered (recall over the gold's,
-  precision over the extraction's).
+  with ``mcf:bound``), ``upper-exclusive``/``upper-inclusive`` (``schema:maxValue`` with
+  ``mcf:maxBound``) or ``approximate`` (``mcf:approximateValue``); a range is its two bounds, each
+  scored. All three must agree.
+- **counts**: ``mcf:statedCount``, ``mcf:prizeCount`` and every ``schema:QuantitativeValue`` (a
+  percentage or an area too), as (number, bound); the counted noun or unit is shown but not compared.
+  **Lower bounds** is the subset of amounts and counts whose bound is a lower bound on the side
+  considered (recall over the gold's, precision over the extraction's); **upper bounds and
+  approximations** the same for ``upper-…`` and ``approximate``.
 - **dates**: literals typed ``xsd:date``, ``xsd:gYearMonth``, ``xsd:gMonthDay``, ``xsd:gYear`` or
   ``xsd:dateTime``. An extracted date matches a gold date when it agrees on every component the
   gold states: the gold keeps "On March 3" as ``--03-03`` (the project never supplies a year the
@@ -79,6 +81,8 @@ NAME_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 DATE_TYPES = (XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth, XSD.gMonthDay)
 QUANTITY_TYPES = (SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue)
 VALUE_PREDICATES = (SCHEMA.value, SCHEMA.minValue, SCHEMA.maxValue)
+# The ontology's own properties a quantity node's number and bounds are read from, by local name (under any base).
+APPROXIMATE_VALUE, BOUND_WORDS = "approximateValue", ("bound", "maxBound")
 
 # Row names, in the order reports show them.
 ENTITIES = "entities (name + type)"
@@ -89,9 +93,11 @@ DESCRIBED = "fact nodes: grants, achievements, outcomes, sets"
 AMOUNTS = "amounts (value + currency + bound)"
 COUNTS = "counts (number + bound)"
 LOWER_BOUNDS = "lower bounds (amounts and counts)"
+UPPER_OR_APPROXIMATE = "upper bounds and approximations (amounts and counts)"
 DATES = "dates"
 RELATIONS = "relations"
-SUMMARY_ROWS = (ENTITIES, NAMED, CONCEPTS, DESCRIBED, ENTITY_NAMES, AMOUNTS, COUNTS, LOWER_BOUNDS, DATES, RELATIONS)
+SUMMARY_ROWS = (ENTITIES, NAMED, CONCEPTS, DESCRIBED, ENTITY_NAMES, AMOUNTS, COUNTS, LOWER_BOUNDS, UPPER_OR_APPROXIMATE, DATES,
+                RELATIONS)
 # The rows whose misses and false positives are listed (the others count the same items again).
 LISTED_ROWS = (ENTITIES, AMOUNTS, COUNTS, DATES, RELATIONS)
 TYPE_ROW = "entity type "  # prefix of the per-type rows: "entity type mcf:City"
@@ -191,8 +197,12 @@ class _Quantity:
         return (self.kind, self.value, self.bound, self.currency)
 
     @property
-    def is_lower(self) -> bool:
-        return self.bound.startswith("lower")
+    def bound_row(self) -> str | None:
+        """The row that scores this number's bound besides its amount or count row: lower bounds apart from
+        upper bounds and approximations (a range is scored as its two bounds), none for an exact number."""
+        if self.bound == "exact":
+            return None
+        return LOWER_BOUNDS if self.bound.startswith("lower") else UPPER_OR_APPROXIMATE
 
     def describe(self) -> str:
         unit = self.currency if self.kind == "amount" else (self.unit or "count")
@@ -351,20 +361,21 @@ class _Side:
 
 def _quantities(graph: Graph, types: dict[Node, set[Node]], mcf: Namespace) -> list[_Quantity]:
     found: list[_Quantity] = []
-    nodes = {s for p in VALUE_PREDICATES for s in graph.subjects(p, None)}
-    nodes |= {s for t in QUANTITY_TYPES for s in graph.subjects(RDF.type, t) if any(graph.objects(s, p) for p in VALUE_PREDICATES)}
+    numbers = (*VALUE_PREDICATES, mcf[APPROXIMATE_VALUE])
+    nodes = {s for p in numbers for s in graph.subjects(p, None)}
     for node in sorted(nodes, key=str):
-        bound_word = _bound_word(graph, node)
+        kinds = {local: str(graph.value(node, mcf[local])).strip().lower() for local in BOUND_WORDS
+                 if graph.value(node, mcf[local]) is not None}
         currency = next((str(c) for c in graph.objects(node, SCHEMA.currency)), None)
         amount = currency is not None or SCHEMA.MonetaryAmount in types.get(node, set())
         unit = next((str(u) for u in graph.objects(node, SCHEMA.unitText)), None)
-        for predicate in VALUE_PREDICATES:
+        for predicate in numbers:
             for lit in graph.objects(node, predicate):
                 value = _decimal(lit)
                 if value is None:
                     continue
                 found.append(_Quantity(node, "amount" if amount else "count", value,
-                                       _bound(predicate, bound_word), currency, unit, True))
+                                       _bound(predicate, kinds), currency, unit, True))
     for predicate, unit in ((mcf.statedCount, None), (mcf.prizeCount, "prize")):
         for subject, lit in graph.subject_objects(predicate):
             value = _decimal(lit)
@@ -373,23 +384,15 @@ def _quantities(graph: Graph, types: dict[Node, set[Node]], mcf: Namespace) -> l
     return found
 
 
-def _bound_word(graph: Graph, node: Node) -> str | None:
-    """``mcf:bound`` of a quantity node (under any base), else "qualified" when it has an ``mcf:qualifier``."""
-    words = {str(p).rsplit("/", 1)[-1]: str(o).strip().lower() for p, o in graph.predicate_objects(node)
-             if str(p).endswith(("/def/bound", "/def/qualifier")) and isinstance(o, Literal)}
-    return words.get("bound") or ("qualified" if "qualifier" in words else None)
-
-
-def _bound(predicate: Node, word: str | None) -> str:
-    """The bound in :data:`mcfkg.extract.model.Bound` terms, from the value property and ``mcf:bound``: a
-    ``schema:value`` kept with a qualifier ("about 40") or ``mcf:bound "approximate"`` is approximate."""
-    if word and "-" in word:  # already a model Bound ("lower-exclusive")
-        return word
+def _bound(predicate: Node, kinds: dict[str, str]) -> str:
+    """The bound in :data:`mcfkg.extract.model.Bound` terms, from the property that holds the number and
+    the kind of its bound (``mcf:bound`` for ``schema:minValue``, ``mcf:maxBound`` for ``schema:maxValue``;
+    "exclusive" when a file leaves it out, as "more than" is the commoner)."""
     if predicate == SCHEMA.minValue:
-        return f"lower-{word if word in ('exclusive', 'inclusive') else 'exclusive'}"
+        return f"lower-{'inclusive' if kinds.get('bound') == 'inclusive' else 'exclusive'}"
     if predicate == SCHEMA.maxValue:
-        return f"upper-{word if word in ('exclusive', 'inclusive') else 'exclusive'}"
-    return "approximate" if word in ("approximate", "qualified") else "exact"
+        return f"upper-{'inclusive' if kinds.get('maxBound') == 'inclusive' else 'exclusive'}"
+    return "exact" if predicate == SCHEMA.value else "approximate"
 
 
 def _datatype(lit: Literal) -> str:
@@ -649,14 +652,14 @@ class _Scorer:
                 left[fq.key] -= 1
                 hits[fq.key] += 1
                 self._hit(AMOUNTS if fq.kind == "amount" else COUNTS)
-                if fq.is_lower:
-                    self._hit(LOWER_BOUNDS)
+                if fq.bound_row:
+                    self._hit(fq.bound_row)
             else:
                 near = [g for g in gold_q if (g.kind, g.value) == (fq.kind, fq.value)]
                 note = f"gold {near[0].describe()}" if near else ""
                 self._false(key, AMOUNTS if fq.kind == "amount" else COUNTS, fq.describe(), note)
-                if fq.is_lower:
-                    self._false(key, LOWER_BOUNDS, fq.describe(), note)
+                if fq.bound_row:
+                    self._false(key, fq.bound_row, fq.describe(), note)
         for gq in gold_q:
             if hits[gq.key] > 0:
                 hits[gq.key] -= 1
@@ -664,8 +667,8 @@ class _Scorer:
             near = [f for f in found_q if (f.kind, f.value) == (gq.kind, gq.value)]
             note = f"extracted {near[0].describe()}" if near else ""
             self._miss(key, AMOUNTS if gq.kind == "amount" else COUNTS, gq.describe(), note)
-            if gq.is_lower:
-                self._miss(key, LOWER_BOUNDS, gq.describe(), note)
+            if gq.bound_row:
+                self._miss(key, gq.bound_row, gq.describe(), note)
 
     def _dates(self, key: SentenceKey, gold_g: Graph, found_g: Graph) -> None:
         gold_d = _dates(gold_g)

@@ -49,3 +49,21 @@ def test_numbers_are_grouped_and_trimmed() -> None:
     assert format_number(Literal("8100000000", datatype=DECIMAL)) == "8,100,000,000"
     assert format_number(Literal("8.10", datatype=DECIMAL)) == "8.1"
     assert format_number("not a number") == "not a number"
+
+
+def test_upper_bounds_ranges_approximations_and_coded_units_read_as_the_source_said() -> None:
+    under = [(schema("maxValue"), Literal(800)), (schema("unitText"), Literal("mu")), (VOCAB.MCF.maxBound, Literal("exclusive"))]
+    assert format_structured(under, VOCAB) == "less than 800 mu"
+    assert format_structured([*under, (VOCAB.MCF.qualifier, Literal("under", lang="en"))], VOCAB) == "under 800 mu"
+    assert format_structured([(schema("maxValue"), Literal(5))], VOCAB) == "at most 5"
+    between = [(schema("minValue"), Literal(20)), (schema("maxValue"), Literal(25)), (schema("unitText"), Literal("company"))]
+    assert format_structured(between, VOCAB) == "between 20 and 25 companies"
+    nearly = [(VOCAB.MCF.approximateValue, Literal(2000)), (schema("unitText"), Literal("job")),
+              (VOCAB.MCF.qualifier, Literal("nearly", lang="en"))]
+    assert format_structured(nearly, VOCAB) == "nearly 2,000 jobs"
+    share = [(VOCAB.MCF.approximateValue, Literal("15", datatype=DECIMAL)), (schema("unitCode"), Literal("P1")),
+             (schema("unitText"), Literal("percent"))]
+    assert format_structured(share, VOCAB) == "about 15%"
+    area = [(schema("value"), Literal("3.6", datatype=DECIMAL)), (schema("unitCode"), Literal("KMK")),
+            (schema("unitText"), Literal("square kilometre"))]
+    assert format_structured(area, VOCAB) == "3.6 km²"

@@ -51,7 +51,8 @@ SCHEMA = "https://schema.org/"
 # Values of these datatypes are dates: a property stating one takes one value (queries/52-sources-disagree.rq).
 DATE_TYPES = frozenset({XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth, XSD.gMonthDay})
 # The number of an amount or count node, which takes one value like the quantity properties leading to it.
-NUMBER_PROPERTIES = frozenset({URIRef(SCHEMA + "value"), URIRef(SCHEMA + "minValue")})
+NUMBER_PROPERTIES = frozenset({URIRef(SCHEMA + "value"), URIRef(SCHEMA + "minValue"), URIRef(SCHEMA + "maxValue"),
+                               URIRef(str(Vocab().MCF) + "approximateValue")})
 
 # The provenance of the graph ?g: the passage it was derived from and where that passage sits.
 _PROVENANCE = """
@@ -219,21 +220,27 @@ def _number(node: Node) -> object:
     return node
 
 
-def _stated_value(fact: Fact) -> tuple[object, str, bool]:
-    """What a fact states as the one value of its property: (number or term, currency or unit, whether a
-    lower bound). An amount or count node is its number, so two nodes holding the same number agree."""
+def _stated_value(fact: Fact) -> tuple[object, str, str]:
+    """What a fact states as the one value of its property: (number or term, currency or unit, which kind
+    of number: exact, lower or upper bound, approximate). An amount or count node is its number, so two
+    nodes holding the same number of the same kind agree."""
     pairs = {str(p): o for p, o in fact.nested}
-    exact, minimum = pairs.get(SCHEMA + "value"), pairs.get(SCHEMA + "minValue")
     unit = pairs.get(SCHEMA + "currency", pairs.get(SCHEMA + "unitText"))
-    number = exact if exact is not None else minimum if minimum is not None else fact.other
-    return _number(number), str(unit) if unit is not None else "", exact is None and minimum is not None
+    kinds = (("exact", SCHEMA + "value"), ("lower bound", SCHEMA + "minValue"), ("upper bound", SCHEMA + "maxValue"),
+             ("approximate", str(Vocab().MCF) + "approximateValue"))
+    stated = [(kind, pairs[key]) for kind, key in kinds if key in pairs]
+    kind, number = stated[0] if stated else ("exact", fact.other)
+    if len(stated) == 2:  # a range: both bounds make the value
+        return (_number(stated[0][1]), _number(stated[1][1])), str(unit) if unit is not None else "", "range"
+    return _number(number), str(unit) if unit is not None else "", kind
 
 
 def disagreements(facts: Sequence[Fact], single_valued: frozenset[URIRef]) -> list[tuple[URIRef, list[Fact]]]:
     """The properties among ``facts`` (stated, outgoing) on which two source documents state different
     values, each with all its stated values, for properties that take one value: those in
-    ``single_valued``, the numbers of amounts (schema:value, schema:minValue) and any property whose
-    value is a date. Values differ by number, currency or unit, or exact versus lower bound."""
+    ``single_valued``, the numbers of amounts (exact, bounds, approximate) and any property whose
+    value is a date. Values differ by number, currency or unit, or kind of number (exact, bound, range,
+    approximate)."""
     by_property: dict[URIRef, list[Fact]] = {}
     for fact in facts:
         if fact.inferred:

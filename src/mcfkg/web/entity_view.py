@@ -197,36 +197,58 @@ def format_literal(literal: Literal) -> str:
     return str(literal)
 
 
+UNCOUNTED_UNITS = {"mu", "percent", "yuan"}  # "800 mu", not "800 mus"
+
+
 def _unit(unit: str, number: object) -> str:
     """A one-word unit in the plural when the number is not one ("20 sectors"); longer units as written."""
-    plural = " " not in unit and not unit.endswith("s") and format_number(number) != "1"
-    return f" {unit}s" if plural else f" {unit}"
+    plural = (" " not in unit and not unit.endswith("s") and unit not in UNCOUNTED_UNITS
+              and format_number(number) != "1")
+    if not plural:
+        return f" {unit}"
+    if unit.endswith("y") and unit[-2:-1] not in tuple("aeiou"):
+        return f" {unit[:-1]}ies"
+    return f" {unit}es" if unit.endswith(("x", "ch", "sh")) else f" {unit}s"
+
+
+# How a measure with a UN/CEFACT unit code (schema:unitCode) is written after its number.
+UNIT_SYMBOLS = {"P1": "%", "KMK": " km²", "MTK": " m²", "HAR": " ha", "ACR": " acres"}
 
 
 def format_structured(pairs: list[tuple[URIRef, Node]], vocab: Vocab) -> str:
-    """An amount or quantity in words: "RMB 2,493,000,000 (CNY)", "more than 20 sectors"; "" if it is neither.
+    """An amount or quantity in words: "RMB 2,493,000,000 (CNY)", "more than 20 sectors", "about 15%";
+    "" if it is neither.
 
-    A lower bound says what the source said ("over", "more than": ``mcf:qualifier``), else
-    "more than" for an exclusive bound (``mcf:bound "exclusive"``) and "at least" otherwise.
+    A bound or approximation says what the source said (``mcf:qualifier``: "over", "under",
+    "nearly"), else "more than"/"at least" from ``mcf:bound`` for a lower bound, "less than"/"at most"
+    from ``mcf:maxBound`` for an upper bound, and "about" for ``mcf:approximateValue``.
     """
     props = {str(p)[len(SCHEMA) :]: o for p, o in pairs if str(p).startswith(SCHEMA)}
     qualifier = next((str(o) for p, o in pairs if p == vocab.MCF.qualifier), None)
+    approximate = next((o for p, o in pairs if p == vocab.MCF.approximateValue), None)
     exclusive = any(p == vocab.MCF.bound and str(o) == "exclusive" for p, o in pairs)
+    max_exclusive = any(p == vocab.MCF.maxBound and str(o) == "exclusive" for p, o in pairs)
     currency = str(props["currency"]) if "currency" in props else None
+    code = str(props["unitCode"]) if "unitCode" in props else None
 
     def amount(n: Node) -> str:
         if currency:
             return f"{CURRENCY_NAMES.get(currency, currency)} {format_number(n)} ({currency})"
+        if code in UNIT_SYMBOLS:
+            return format_number(n) + UNIT_SYMBOLS[code]
         return format_number(n) + (_unit(str(props["unitText"]), n) if "unitText" in props else "")
 
     if "value" in props:
         return amount(props["value"])
+    if approximate is not None:
+        return f"{qualifier or 'about'} {amount(approximate)}"
     if "minValue" in props and "maxValue" in props:
-        return f"between {amount(props['minValue'])} and {amount(props['maxValue'])}"
+        low = amount(props["minValue"]) if currency else format_number(props["minValue"])
+        return f"between {low} and {amount(props['maxValue'])}"
     if "minValue" in props:
         return f"{qualifier or ('more than' if exclusive else 'at least')} {amount(props['minValue'])}"
     if "maxValue" in props:
-        return f"{qualifier or ('less than' if exclusive else 'at most')} {amount(props['maxValue'])}"
+        return f"{qualifier or ('less than' if max_exclusive else 'at most')} {amount(props['maxValue'])}"
     return ""
 
 

@@ -15,13 +15,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from project_copy import built_copy, run_mcfkg
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
 
 from mcfkg.config import Settings
-from mcfkg.extract import review
+from mcfkg.extract import accepted, review
 from mcfkg.extract.model import Article, Candidate, Extraction, Sentence, Span
 from mcfkg.vocab import Vocab
-from project_copy import built_copy, run_mcfkg
 
 ROOT = Path(__file__).resolve().parents[2]
 V = Vocab()
@@ -142,7 +142,7 @@ def test_the_accepted_source_follows_the_project_conventions() -> None:
     ex = extraction()
     review.set_status(ex, ["p1/s1/c1", "p1/s1/c3"], "accepted")
     review.set_status(ex, ["p1/s1/c2"], "rejected")  # p0/s1/c1 stays pending
-    ds = review.accepted_source(ex)
+    ds = accepted.accepted_source(ex)
     graphs = {str(g.identifier) for g in ds.graphs() if len(g)}
     source_graph, facts = GRAPH[SOURCE], GRAPH[f"{SOURCE}/p1/s1"]
     assert graphs == {str(source_graph), str(facts)}  # no review graph, no candidate graphs, no headline
@@ -163,7 +163,7 @@ def test_the_accepted_source_follows_the_project_conventions() -> None:
     assert (document, MCF.dateEstablishedBy, MCF.dateFromUrlPath) in meta  # 20240305 is in the URL
     assert not any(str(p).startswith(str(review.REVIEW)) for _, p, _ in meta)
     again = Dataset()
-    again.parse(data=review.source_trig(ex), format="trig")  # what `ingest` is given parses back the same
+    again.parse(data=accepted.source_trig(ex), format="trig")  # what `ingest` is given parses back the same
     assert len(again) == len(ds) and {str(g.identifier) for g in again.graphs() if len(g)} == graphs
 
 
@@ -194,7 +194,7 @@ def test_check_maps_each_violation_to_the_candidates_it_concerns(project: Path) 
     ex.candidates[2].triples = [(WORKS, MCF.locatedIn, ID["mianyang"]),
                                 (ID["test-lanting-pending"], SCHEMA.value, Literal("-1", datatype=XSD.decimal))]
     review.set_status(ex, ["p0/s1/c1", "p1/s1/c1", "p1/s1/c3"], "accepted")  # p1/s1/c2 stays pending
-    results = review.check(ex, _settings(project))
+    results = accepted.check(ex, _settings(project))
     violations = [r for r in results if r.severity == "Violation"]
     currency = [r for r in violations if r.path == "schema:currency"]
     assert len(currency) == 1 and currency[0].focus == str(AMOUNT) and currency[0].candidates == ("p1/s1/c3",)
@@ -205,17 +205,17 @@ def test_check_maps_each_violation_to_the_candidates_it_concerns(project: Path) 
 
     fixed = extraction()
     review.set_status(fixed, ["all"], "accepted")
-    assert [r for r in review.check(fixed, _settings(project)) if r.severity == "Violation"] == []
+    assert [r for r in accepted.check(fixed, _settings(project)) if r.severity == "Violation"] == []
 
 
 def test_a_result_on_a_passage_belongs_beside_every_accepted_candidate_of_its_sentence() -> None:
     ex = extraction()
     review.set_status(ex, ["p1/s1/c1", "p1/s1/c3", "p0/s1/c1"], "accepted")
-    assert review.concerned(ex, ID[f"{SOURCE}/p1/s1"]) == ["p1/s1/c1", "p1/s1/c3"]
-    assert review.concerned(ex, GRAPH[f"{SOURCE}/p0/s1"]) == ["p0/s1/c1"]
-    assert review.concerned(ex, AMOUNT) == ["p1/s1/c3"]
-    assert review.concerned(ex, WORKS) == ["p0/s1/c1", "p1/s1/c1", "p1/s1/c3"]
-    assert review.concerned(ex, ID[SOURCE]) == []
+    assert accepted.concerned(ex, ID[f"{SOURCE}/p1/s1"]) == ["p1/s1/c1", "p1/s1/c3"]
+    assert accepted.concerned(ex, GRAPH[f"{SOURCE}/p0/s1"]) == ["p0/s1/c1"]
+    assert accepted.concerned(ex, AMOUNT) == ["p1/s1/c3"]
+    assert accepted.concerned(ex, WORKS) == ["p0/s1/c1", "p1/s1/c1", "p1/s1/c3"]
+    assert accepted.concerned(ex, ID[SOURCE]) == []
 
 
 # --- `mcfkg review` through the console script ---------------------------------------------------

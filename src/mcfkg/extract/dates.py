@@ -83,7 +83,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"{_PREP}{_M}\s+{_D}(?!,?\s+\d)"), "md"),
     (re.compile(rf"{_PREP}(?:the\s+)?{_D}\s+(?:of\s+)?{_M}(?!,?\s+\d)"), "md"),
     (re.compile(rf"{_PREP_MONTH}{_M}(?!\s*\d)"), "m"),
-    (re.compile(rf"(?<![\d-])(?P<year>(?:19|20)\d{{2}})\s*[-–]\s*(?P<year2>(?:19|20)\d{{2}})(?![\d])"), "years"),
+    (re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d{2})\s*[-–]\s*(?P<year2>(?:19|20)\d{2})(?![\d])"), "years"),
     (re.compile(rf"{_PREP_YEAR}(?:the\s+year\s+)?(?<![\w.,])(?<!\d-){_Y}(?![\w%-])"
                 r"(?!\s+(?!(?:was|has|its|this|thus|his|is|as)\b)[a-z][a-z-]*[a-rt-z]s\b)"), "y"),  # not "of 2000 firms"
     (re.compile(r"(?P<year>\d{4})年(?![\d月])"), "y"),

@@ -24,7 +24,6 @@ from pathlib import Path
 import spacy
 from rdflib import OWL, RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
-
 from spacy.language import Language
 
 from mcfkg.sources.reconcile import normalise

@@ -1,4 +1,4 @@
-"""The review of an extraction: accept, reject, edit; SHACL on the accepted set; the accepted facts as one source.
+"""The review of an extraction: naming candidates, accepting, rejecting and editing them, the review file changed in place.
 
 Logic only (``mcfkg review`` prints, :mod:`mcfkg.web.review_page` renders). Every function works on
 an :class:`~mcfkg.extract.model.Extraction` in memory; the callers read and rewrite the review file
@@ -8,12 +8,7 @@ A candidate is named by its graph in the review file, ``mcfg:<source>/pP/sS/cK``
 candidates of sentence S of paragraph P from 1, in the order the extraction lists them. Anywhere a
 candidate id is taken, the whole IRI, ``mcfg:<source>/pP/sS/cK`` or the tail ``pP/sS/cK`` will do.
 
-:func:`accepted_source` is what gets ingested: the accepted candidates' triples in the fact graph of
-their sentence ``mcfg:<source>/pP/sS`` (each declared ``a mcf:FactGraph ; prov:wasDerivedFrom`` its
-passage in ``mcfg:<source>``), the source document, and a passage only for each sentence with an
-accepted fact; the review graph and every pending or rejected candidate stay out. :func:`check`
-validates it with the whole graph exactly as ``mcfkg ingest`` would, and says beside which
-candidates each result belongs.
+The accepted candidates become one source, checked with SHACL, in :mod:`mcfkg.extract.accepted`.
 """
 
 from __future__ import annotations
@@ -24,18 +19,15 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypeVar, cast
 
-from rdflib import RDF, RDFS, SKOS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from mcfkg.config import Settings
 from mcfkg.extract.model import Candidate, Extraction, Sentence, Status
-from mcfkg.graph import rebase
-from mcfkg.vocab import CANONICAL_BASE, Vocab
+from mcfkg.vocab import Vocab
 
 T = TypeVar("T")
 
@@ -49,8 +41,7 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 _TAIL = re.compile(r"(?:^|/)(p(\d+)/s(\d+)/c(\d+))$")
 # Predicates whose values name a thing rather than state a value: an edit of "the value" skips them.
 _NAMING = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, RDFS.comment, SKOS.note, SKOS.scopeNote}
-_EXCERPT_WORDS, _EXCERPT_CHARS = 6, 60  # mcfsh:PassageShape: one short phrase, never the sentence
-_PREFIXES = {"mcf": str(Vocab().MCF), "mcfid": str(Vocab().ID), "mcfg": str(Vocab().GRAPH), "rdf": str(RDF),
+PREFIXES = {"mcf": str(Vocab().MCF), "mcfid": str(Vocab().ID), "mcfg": str(Vocab().GRAPH), "rdf": str(RDF),
              "rdfs": str(RDFS), "skos": str(SKOS), "xsd": str(XSD), "dcterms": str(DCTERMS), "prov": str(PROV),
              "foaf": str(FOAF), "schema": str(SCHEMA), "org": str(ORG),
              "wd": "http://www.wikidata.org/entity/", "gn": "https://sws.geonames.org/"}
@@ -59,28 +50,6 @@ _PREFIXES = {"mcf": str(Vocab().MCF), "mcfid": str(Vocab().ID), "mcfg": str(Voca
 class ReviewError(ValueError):
     """A request the review cannot carry out (an unknown candidate, an edit that does not fit); the
     message says what to give instead. Nothing was changed."""
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One SHACL result on the accepted set with the existing graph, and the candidates it concerns.
-
-    ``focus`` is the focus node's IRI under the canonical base (or its text), ``focus_label`` its
-    label; ``candidates`` the ids of the accepted candidates whose triples mention the focus node (all
-    the accepted candidates of a sentence when the focus is its passage or fact graph; none when it is
-    the source document or nothing of the source)."""
-
-    focus: str
-    focus_label: str
-    path: str
-    value: str
-    message: str
-    severity: str
-    candidates: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, object]:
-        return {"focus": self.focus, "focus_label": self.focus_label, "path": self.path, "value": self.value,
-                "message": self.message, "severity": self.severity, "candidates": list(self.candidates)}
 
 
 # --- naming -------------------------------------------------------------------------------------
@@ -293,17 +262,17 @@ def _iri(text: str, entity: bool = False) -> URIRef:
     if re.match(r"^https?://\S+$", value):
         return URIRef(value)
     prefix, sep, local = value.partition(":")
-    if sep and prefix in _PREFIXES and re.fullmatch(r"[A-Za-z0-9_.\-/]+", local):
-        return URIRef(_PREFIXES[prefix] + local)
+    if sep and prefix in PREFIXES and re.fullmatch(r"[A-Za-z0-9_.\-/]+", local):
+        return URIRef(PREFIXES[prefix] + local)
     if entity and re.fullmatch(r"[a-z0-9][a-z0-9\-]*", value):
         return Vocab().ID[value]
     raise ReviewError(f"{text!r} is not an IRI: give it whole (https://…), as prefix:local "
-                      f"({', '.join(p + ':' for p in _PREFIXES)}) or, for an entity, as its mcfid: name")
+                      f"({', '.join(p + ':' for p in PREFIXES)}) or, for an entity, as its mcfid: name")
 
 
 def _short(node: Node) -> str:
     if isinstance(node, URIRef):
-        for prefix, namespace in _PREFIXES.items():
+        for prefix, namespace in PREFIXES.items():
             if node.startswith(namespace) and len(node) > len(namespace):
                 return f"{prefix}:{node[len(namespace):]}"
         return f"<{node}>"
@@ -319,182 +288,6 @@ def short_name(node: Node) -> str:
             return f'"{node}"'
         return str(node)
     return _short(node)
-
-
-# --- the accepted facts as one source -----------------------------------------------------------
-
-
-def accepted_source(extraction: Extraction) -> Dataset:
-    """The accepted candidates as one source in the project's conventions (module docstring), ready for
-    ``mcfkg ingest``: under the canonical base, as every file of data/ is written."""
-    vocab = Vocab()
-    ds = Dataset()
-    for prefix, namespace in _PREFIXES.items():
-        ds.bind(prefix, namespace)
-    source_graph = ds.graph(vocab.GRAPH[extraction.source_id])
-    for triple in document_triples(extraction):
-        source_graph.add(triple)
-    accepted = [c for c in extraction.candidates if c.status == "accepted"]
-    sentences: dict[tuple[int, int], list[Candidate]] = {}
-    for candidate in accepted:
-        sentences.setdefault((candidate.sentence.paragraph, candidate.sentence.number), []).append(candidate)
-    for candidates in sentences.values():
-        sentence = candidates[0].sentence
-        facts = fact_graph_iri(extraction, sentence)
-        graph = ds.graph(facts)
-        for candidate in candidates:
-            for triple in candidate.triples:
-                graph.add(triple)
-        passage = passage_iri(extraction, sentence)
-        source_graph.add((facts, RDF.type, vocab.MCF.FactGraph))
-        source_graph.add((facts, PROV.wasDerivedFrom, passage))
-        for triple in passage_triples(extraction, sentence, candidates):
-            source_graph.add(triple)
-    return ds
-
-
-def document_triples(extraction: Extraction) -> Graph:
-    """The source document as the article's metadata describes it (what was given, nothing guessed)."""
-    vocab = Vocab()
-    article = extraction.article
-    doc = document_iri(extraction)
-    graph = Graph()
-    for kind in (vocab.MCF.SourceDocument, PROV.Entity, FOAF.Document):
-        graph.add((doc, RDF.type, kind))
-    graph.add((doc, RDFS.label, Literal(article.title, lang=article.language)))
-    graph.add((doc, DCTERMS.title, Literal(article.title, lang=article.language)))
-    graph.add((doc, DCTERMS.language, Literal(article.language)))
-    if article.publisher is not None:
-        graph.add((doc, DCTERMS.publisher, article.publisher))
-        graph.add((doc, PROV.wasAttributedTo, article.publisher))
-    if article.url:
-        graph.add((doc, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI)))
-    stated = False
-    if article.published is not None:
-        graph.add((doc, DCTERMS.issued, Literal(article.published.isoformat(), datatype=XSD.date)))
-        digits = re.sub(r"[^0-9]", "", article.url or "")
-        if article.published.strftime("%Y%m%d") in digits:
-            graph.add((doc, vocab.MCF.dateEstablishedBy, vocab.MCF.dateFromUrlPath))
-        else:  # given with the article and not in its address: taken as stated by the document
-            graph.add((doc, vocab.MCF.dateEstablishedBy, vocab.MCF.dateStatedInText))
-            stated = True
-    graph.add((doc, vocab.MCF.dateStated, Literal(stated)))
-    return graph
-
-
-def passage_triples(extraction: Extraction, sentence: Sentence, accepted: Sequence[Candidate]) -> Graph:
-    """One sentence's passage: its locator, the document it is part of, and a short excerpt (the words
-    of its first accepted candidate's evidence, at most six words and 60 characters)."""
-    vocab = Vocab()
-    passage = passage_iri(extraction, sentence)
-    graph = Graph()
-    graph.add((passage, RDF.type, vocab.MCF.Passage))
-    where = "headline" if sentence.paragraph == 0 else f"paragraph {sentence.paragraph}"
-    graph.add((passage, RDFS.label, Literal(f"{_short_title(extraction)}, {where}, sentence {sentence.number}",
-                                             lang="en")))
-    graph.add((passage, DCTERMS.isPartOf, document_iri(extraction)))
-    graph.add((passage, vocab.MCF.paragraph, Literal(sentence.paragraph)))
-    graph.add((passage, vocab.MCF.sentence, Literal(sentence.number)))
-    excerpt = excerpt_of(sentence, accepted)
-    if excerpt:
-        graph.add((passage, vocab.MCF.excerpt, Literal(excerpt)))
-    return graph
-
-
-def excerpt_of(sentence: Sentence, candidates: Sequence[Candidate]) -> str:
-    """A short phrase of the sentence (never the sentence): the first evidence's words, cut to fit."""
-    for candidate in candidates:
-        for span in candidate.evidence:
-            words = span.text.split()
-            if not words:
-                continue
-            phrase = " ".join(words[:_EXCERPT_WORDS])
-            while len(phrase) > _EXCERPT_CHARS and " " in phrase:
-                phrase = phrase.rsplit(" ", 1)[0]
-            if len(phrase) <= _EXCERPT_CHARS:
-                return phrase
-    return ""
-
-
-def _short_title(extraction: Extraction) -> str:
-    title = extraction.article.title.strip()
-    return title if len(title) <= 60 else title[:57].rsplit(" ", 1)[0] + " …"
-
-
-def source_trig(extraction: Extraction) -> bytes:
-    """:func:`accepted_source` as the TriG file ``mcfkg ingest`` reads."""
-    header = (f"# The accepted candidates of the review of {extraction.source_id} (`mcfkg review … ingest`).\n")
-    return header.encode() + accepted_source(extraction).serialize(format="trig", encoding="utf-8")
-
-
-# --- SHACL on the accepted set with the existing graph --------------------------------------------
-
-
-def check(extraction: Extraction, settings: Settings, same_as: Sequence[str] = ()) -> list[Violation]:
-    """Validate the accepted source together with the whole graph, as ``mcfkg ingest`` does (the same
-    files minus an earlier version of this source, the same reasoning and shapes): every violation, and
-    the warnings and notes about the source's own nodes, each with the candidates it concerns.
-
-    ``same_as`` (``NEW=EXISTING``, as ``mcfkg ingest --same-as``) rewrites new entities first.
-    """
-    from mcfkg.build import load_and_reason, validate_dataset
-    from mcfkg.graph import source_files
-    from mcfkg.sources.reconcile import DecisionError, parse_iri
-
-    source = accepted_source(extraction)
-    rewrite: dict[Node, Node] = {}
-    for pair in same_as:
-        new, sep, old = pair.partition("=")
-        if not sep:
-            raise ReviewError(f"--same-as {pair!r}: write it as NEW=EXISTING")
-        try:
-            rewrite[parse_iri(new)] = parse_iri(old)
-        except DecisionError as exc:
-            raise ReviewError(str(exc)) from None
-    if rewrite:
-        swapped = Dataset()
-        for s, p, o, g in source.quads((None, None, None, None)):
-            swapped.graph(g).add((rewrite.get(s, s), p, rewrite.get(o, o)))
-        source = swapped
-    target = settings.data_dir / "sources" / f"{extraction.source_id}.trig"
-    with tempfile.TemporaryDirectory(prefix="mcfkg-review-check-") as folder:
-        path = Path(folder) / f"{extraction.source_id}.trig"
-        path.write_bytes(source.serialize(format="trig", encoding="utf-8"))
-        files = [f for f in source_files(settings) if f != target] + [path]
-        ds = load_and_reason(settings, files=files)
-    report = validate_dataset(ds, settings)
-    own = {rebase(n, settings.base_iri) for q in source.quads((None, None, None, None)) for n in q[:3]
-           if isinstance(n, URIRef)}
-    found = []
-    for result in report.results:
-        focus = result.focus
-        mine = focus in own
-        if result.severity != "Violation" and not mine:
-            continue  # a warning about the existing graph alone, not about this source
-        canonical_focus = rebase(focus, CANONICAL_BASE, settings.base_iri) if focus is not None else None
-        found.append(Violation(
-            focus=str(canonical_focus) if canonical_focus is not None else "",
-            focus_label=result.focus_label, path=result.path, value=result.value or "", message=result.message,
-            severity=result.severity, candidates=tuple(concerned(extraction, canonical_focus, rewrite))))
-    return found
-
-
-def concerned(extraction: Extraction, focus: Node | None, rewrite: dict[Node, Node] | None = None) -> list[str]:
-    """The accepted candidates a result about ``focus`` belongs beside (see :class:`Violation`);
-    ``rewrite`` the IRIs ``--same-as`` replaced before the check."""
-    if focus is None or isinstance(focus, BNode):
-        return []
-    swap = rewrite or {}
-    ids = candidate_ids(extraction)
-    accepted = [(cid, c) for cid, c in zip(ids, extraction.candidates) if c.status == "accepted"]
-    direct = [cid for cid, c in accepted
-              if any(focus in (swap.get(s, s), swap.get(o, o)) for s, _, o in c.triples)]
-    if direct:
-        return direct
-    for cid, c in accepted:  # the passage or the fact graph of a sentence: its accepted candidates
-        if focus in (passage_iri(extraction, c.sentence), fact_graph_iri(extraction, c.sentence)):
-            return [i for i, other in accepted if other.sentence == c.sentence]
-    return []
 
 
 def counts(extraction: Extraction) -> dict[str, int]:
@@ -552,5 +345,6 @@ def change(path: Path, how: Callable[[Extraction], T]) -> T:
     return outcome
 
 
-__all__ = ["ReviewError", "Violation", "accepted_source", "candidate_ids", "change", "check", "concerned", "edit",
-           "find", "load", "save", "select", "set_status", "source_trig"]
+__all__ = [
+    "ReviewError", "candidate_ids", "change", "edit", "find", "load", "save", "select", "set_status",
+]

@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from mcfkg.config import Settings
-from mcfkg.extract import review
+from mcfkg.extract import accepted, review
 from mcfkg.extract.model import Extraction
 from mcfkg.graph import LoadError
 from mcfkg.tables import TextTable, console, print_table
@@ -129,13 +129,13 @@ def check_command(settings: Settings, path: Path, same_as: list[str], as_json: b
     """SHACL on the accepted candidates with the whole graph; each result beside its candidates."""
     try:
         extraction = _read(path)
-        results = review.check(extraction, settings, same_as)
+        results = accepted.check(extraction, settings, same_as)
     except (OSError, ValueError, LoadError) as exc:
         return _unusable(path, exc)
     violations = sum(r.severity == "Violation" for r in results)
-    accepted = review.counts(extraction)["accepted"]
+    how_many = review.counts(extraction)["accepted"]
     if as_json:
-        sys.stdout.write(json.dumps({"source": extraction.source_id, "accepted": accepted, "conforms": not violations,
+        sys.stdout.write(json.dumps({"source": extraction.source_id, "accepted": how_many, "conforms": not violations,
                                      "results": [r.as_dict() for r in results]}, ensure_ascii=False) + "\n")
         return EXIT_REFUSED if violations else 0
     if results:
@@ -146,10 +146,10 @@ def check_command(settings: Settings, path: Path, same_as: list[str], as_json: b
                           " ".join(r.candidates) or "(the source)", r.focus_label or r.focus, r.path, r.value, r.message)
         print_table(table, console())
     if violations:
-        _error(f"the {accepted} accepted candidate(s) of {extraction.source_id} do not conform with the graph: "
+        _error(f"the {how_many} accepted candidate(s) of {extraction.source_id} do not conform with the graph: "
                f"{violations} violation(s); edit or reject the candidates listed and check again")
         return EXIT_REFUSED
-    _say(f"the {accepted} accepted candidate(s) of {extraction.source_id} conform with the graph"
+    _say(f"the {how_many} accepted candidate(s) of {extraction.source_id} conform with the graph"
          f"{f' ({len(results)} warning(s) or note(s))' if results else ''}; `mcfkg review {path} ingest` adds them")
     return 0
 
@@ -161,7 +161,7 @@ def ingest_command(settings: Settings, path: Path, same_as: list[str], distinct:
 
     try:
         extraction = _read(path)
-        data = review.source_trig(extraction)
+        data = accepted.source_trig(extraction)
     except (OSError, ValueError, LoadError) as exc:
         return _unusable(path, exc)
     if not review.counts(extraction)["accepted"]:

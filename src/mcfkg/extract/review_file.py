@@ -4,7 +4,7 @@
 
 - ``mcfg:<source>``: the ``mcf:SourceDocument`` as given on the command line (title, language, and
   publisher, URL and publication date only when given: see
-  :func:`mcfkg.extract.review.document_triples`) and one ``mcf:Passage`` per sentence,
+  :func:`mcfkg.extract.accepted.document_triples`) and one ``mcf:Passage`` per sentence,
   ``mcfid:<source>/pP/sS`` with ``mcf:paragraph``, ``mcf:sentence`` and, when the sentence has
   candidates, an ``mcf:excerpt`` of at most six words taken from their evidence;
 - ``mcfg:<source>/pP/sS/cK``: the triples of candidate K of that sentence (K from 1, in the
@@ -75,7 +75,7 @@ def candidate_ids(extraction: Extraction) -> list[str]:
 # --------------------------------------------------------------------------- writing
 def review_dataset(extraction: Extraction) -> Dataset:
     """The review file's graphs (module docstring)."""
-    from mcfkg.extract.review import document_triples, passage_triples  # one description of a source, shared
+    from mcfkg.extract.accepted import document_triples, passage_triples  # one description of a source, shared
 
     source_id = extraction.source_id
     ds = Dataset()

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.etree import ElementTree
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 from rdflib import URIRef
 

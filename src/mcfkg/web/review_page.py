@@ -36,7 +36,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mcfkg.config import Settings
-from mcfkg.extract import review
+from mcfkg.extract import accepted, review
 from mcfkg.extract.model import Extraction
 from mcfkg.graph import rebase
 from mcfkg.sources.document import SOURCE_ID
@@ -44,8 +44,8 @@ from mcfkg.sparql.negotiation import HTML, NotAcceptable, choose
 from mcfkg.web.auth import require_token
 from mcfkg.web.errors import HttpError, bad_request, not_acceptable, the_server_is_read_only
 from mcfkg.web.prefixes import sparql_prologue
-from mcfkg.web.source_changes import _served, child_json, run_change, run_mcfkg
 from mcfkg.web.review_view import known_labels, term, view
+from mcfkg.web.source_changes import _served, child_json, run_change, run_mcfkg
 from mcfkg.web.templating import render, store_of, vocab_of
 
 router = APIRouter()
@@ -104,7 +104,7 @@ def _source_href(request: Request, extraction: Extraction) -> str | None:
 
 
 def _page(request: Request, review_id: str, extraction: Extraction, status_code: int = 200, **context: object) -> Response:
-    results: list[review.Violation] | None = context.pop("results", None)  # type: ignore[assignment]
+    results: list[accepted.Violation] | None = context.pop("results", None)  # type: ignore[assignment]
     sentences = view(request, extraction, results)
     general = [r for r in results or [] if not r.candidates]
     publisher = extraction.article.publisher
@@ -339,7 +339,7 @@ async def check_review(request: Request, review_id: str) -> Response:
     request.state.outcome = "conforms" if outcome["conforms"] else "violations"
     if wanted == JSON:
         return JSONResponse(outcome, headers={"Vary": "Accept", **_NO_STORE})
-    results = [review.Violation(r["focus"], r["focus_label"], r["path"], r["value"], r["message"], r["severity"],
+    results = [accepted.Violation(r["focus"], r["focus_label"], r["path"], r["value"], r["message"], r["severity"],
                                 tuple(r["candidates"])) for r in outcome["results"]]
     extraction = await _load(path)
     return await run_in_threadpool(lambda: _page(request, review_id, extraction, results=results,

@@ -9,13 +9,12 @@ from fastapi import Request
 from rdflib import RDF, Literal, URIRef
 from rdflib.term import Node
 
-from mcfkg.extract import review
+from mcfkg.extract import accepted, review
 from mcfkg.extract.model import Candidate, Extraction, Sentence
 from mcfkg.graph import rebase
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 from mcfkg.web.prefixes import sparql_prologue
 from mcfkg.web.templating import store_of, vocab_of
-
 
 # --- what the page shows --------------------------------------------------------------------------
 
@@ -38,7 +37,7 @@ class CandidateView:
     anchor: str
     candidate: Candidate
     triples: list[tuple[Term, Term, Term]]
-    results: list[review.Violation] = field(default_factory=list)
+    results: list[accepted.Violation] = field(default_factory=list)
 
     @property
     def evidence(self) -> list[str]:
@@ -107,7 +106,7 @@ def term(node: Node, known: dict[str, str], vocab: Vocab) -> Term:
     return Term(text, None, iri, new=iri.startswith(str(Vocab().ID)))
 
 
-def view(request: Request, extraction: Extraction, results: list[review.Violation] | None = None) -> list[SentenceView]:
+def view(request: Request, extraction: Extraction, results: list[accepted.Violation] | None = None) -> list[SentenceView]:
     """The candidates sentence by sentence, in the article's order, with the results beside them."""
     ids = review.candidate_ids(extraction)
     nodes = {str(n) for c in extraction.candidates for t in c.triples for n in t

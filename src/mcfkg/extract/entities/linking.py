@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
+from mcfkg.extract.entities.patterns import SCHEMA_PLACE
 from mcfkg.extract.gazetteer import MCF, Gazetteer
 from mcfkg.extract.model import Mention
-
-from mcfkg.extract.entities.patterns import SCHEMA_PLACE
 
 if TYPE_CHECKING:
     from mcfkg.link.endpoint import SparqlClient

@@ -22,6 +22,9 @@ It prints a Markdown report and saves it with a plot and the raw numbers (JSON) 
 (gitignored). Every system sees the union of the named graphs as its default graph: mcfkg by
 default, the Oxigraph server with ``--union-default-graph``, Virtuoso because a query without FROM
 reads all its graphs (its own system graphs hold none of our predicates).
+
+``--systems ...,fastapi-floor`` adds the floor of issue 12's per-request target: a bare FastAPI app
+over pyoxigraph in its own process (``FLOOR_APP``); the report then gives mcfkg's ``ASK {}`` p50 over it.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
                              "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-ALL_SYSTEMS = ("mcfkg", "mcfkg-disk", "oxigraph", "virtuoso", "rdflib-endpoint")
+ALL_SYSTEMS = ("mcfkg", "mcfkg-disk", "oxigraph", "virtuoso", "rdflib-endpoint", "fastapi-floor")
 ASK = "ASK {}"
 
 
@@ -473,8 +476,38 @@ class RdflibEndpoint(Server):
         self.spawn([str(BIN / "rdflib-endpoint"), "serve", str(self.data), "--host", "127.0.0.1", "--port", str(self.port)])
 
 
+# The floor of issue 12's per-request target: FastAPI and uvicorn (as mcfkg uses them) answering from
+# pyoxigraph in the same process, with none of mcfkg's safety (worker processes, limits, checks).
+FLOOR_APP = """
+import sys
+import pyoxigraph as ox
+import uvicorn
+from fastapi import FastAPI, Request, Response
+
+store = ox.Store()
+store.load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS)
+app = FastAPI()
+
+@app.get("/sparql")
+def sparql(request: Request) -> Response:
+    answer = store.query(request.query_params["query"], use_default_graph_as_union=True)
+    return Response(answer.serialize(format=ox.QueryResultsFormat.JSON), media_type="application/sparql-results+json")
+
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), access_log=False, log_level="warning")
+"""
+
+
+class FastapiFloor(Server):
+    """A bare FastAPI app over in-process pyoxigraph (``FLOOR_APP``): what mcfkg's request path costs beyond it."""
+
+    def launch(self) -> None:
+        self.port = free_port()
+        self.version = f"fastapi {_package_version('fastapi')}, pyoxigraph {_package_version('pyoxigraph')}"
+        self.spawn([sys.executable, "-c", FLOOR_APP, str(self.data), str(self.port)])
+
+
 KINDS: dict[str, type[Server]] = {"mcfkg": Mcfkg, "mcfkg-disk": Mcfkg, "oxigraph": Oxigraph, "virtuoso": Virtuoso,
-                                  "rdflib-endpoint": RdflibEndpoint}
+                                  "rdflib-endpoint": RdflibEndpoint, "fastapi-floor": FastapiFloor}
 
 
 def _package_version(name: str) -> str:
@@ -797,6 +830,11 @@ def render_size(result: SizeResult, args: argparse.Namespace) -> str:
     for name in systems:
         s = result.overhead.get(name)
         out.append(f"| {name} | {ms(s.p50, 3)} | {ms(s.p99, 3)} | {rate(s.rps)} |" if s else f"| {name} | — | — | — |")
+    floor = result.overhead.get("fastapi-floor")
+    for name in [s for s in systems if s.startswith("mcfkg") and s in result.overhead]:
+        if floor and floor.p50 > 0:
+            out += ["", f"{name} p50 / fastapi-floor p50: **{result.overhead[name].p50 / floor.p50:.2f}** "
+                        "(issue 12's target: at most 1.5)"]
     out += ["", "### Memory (summed over each system's process tree, from /proc)", "",
             "Processes, RSS MB and PSS MB: after load (data loaded, answers checked), at the peak (the largest "
             "RSS read as a run ended: a pool that grows under load shows here) and at the end (after the "
@@ -875,7 +913,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100k", help="comma-separated graph sizes in triples, e.g. 100k,1m")
     parser.add_argument("--systems", default="mcfkg,oxigraph,virtuoso",
-                        help=f"comma-separated, from {', '.join(ALL_SYSTEMS)} (mcfkg-disk: mcfkg serve --store)")
+                        help=f"comma-separated, from {', '.join(ALL_SYSTEMS)} (mcfkg-disk: mcfkg serve --store; "
+                             "fastapi-floor: a bare FastAPI app over pyoxigraph, the floor of the per-request cost)")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of each wrk run")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (concurrent requests)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1 leaves the other cores to the servers)")

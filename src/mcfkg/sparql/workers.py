@@ -88,13 +88,18 @@ def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | 
     sandbox.confine(limits.process_memory_mb)
     if isinstance(store, str):
         store = ox.Store.read_only(store)
+    # The whole loop runs on the large stack (room for deep queries): no hand-off between threads per query.
+    on_large_stack(_serve_reads, conn, store, limits)
+
+
+def _serve_reads(conn: multiprocessing.connection.Connection, store: ox.Store, limits: execute.Limits) -> None:
+    """Answer read jobs one after the other until the web process hangs up."""
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(outcome(lambda: on_large_stack(run_read, store, job, limits),  # room for deep queries
-                          limits.process_memory_mb))
+        conn.send(outcome(lambda: run_read(store, job, limits), limits.process_memory_mb))
 
 
 def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | str, job: tuple,

@@ -106,9 +106,9 @@ class ServedBuild:
     def check_data(self) -> None:
         """Note whether data/ changed since dist/ was built."""
         reason = staleness(self.configured)
+        self.stale = reason  # before the log line: whoever reads the log then asks /health sees it
         if reason:
             self._note(f"{reason}; the server keeps serving the last build: run `mcfkg build` to serve the change")
-        self.stale = reason
 
     def _note(self, warning: str) -> None:
         """Log a warning once, not at every look."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from rdflib import OWL, RDF, RDFS, Dataset, Literal, URIRef
 
 from mcfkg.config import Settings
 from mcfkg.graph import load_dataset, source_files
-from mcfkg.reason import infer, worth_keeping
+from mcfkg.reason import ReasonerFallback, consequences, infer, validation_graph, worth_keeping
+from mcfkg.graph import union_graph
 from mcfkg.vocab import Vocab
 
 V = Vocab()
@@ -101,3 +104,27 @@ def test_sameas_links_to_external_iris_are_not_smushed(pipeline_settings: Settin
     assert (V.ID.jiuzhou, OWL.sameAs, wikidata) in ds.graph(V.GRAPH.links)  # the link stays, asserted
     assert not [t for t in inferred if wikidata in t]  # facts are not copied onto the external IRI
     assert (V.ID.c919, V.MCF.hasTierOneSupplier, V.ID.jiuzhou) in inferred
+
+
+def test_the_validation_graph_is_the_asserted_graphs_plus_the_closure_without_domain_and_range(reasoned) -> None:
+    ds, _ = reasoned
+    asserted = set(union_graph(ds, exclude=[V.inferred_graph]))
+    graph = set(validation_graph(ds, V))
+    assert graph == asserted | set(consequences(asserted, V).validation)
+    assert (V.ID.c919, V.MCF.hasTierOneSupplier, V.ID.jiuzhou) in graph  # an inverse, as in the inferred graph
+
+
+def test_the_validation_graph_follows_a_change_made_after_infer(reasoned) -> None:
+    """infer() keeps its run's validation closure for the build; a changed dataset is reasoned again."""
+    ds, _ = reasoned
+    before = set(validation_graph(ds, V))
+    ds.graph(V.GRAPH.curation).add((V.ID.newcomer, V.MCF.tierOneSupplierFor, V.ID.c919))
+    after = set(validation_graph(ds, V))
+    assert (V.ID.c919, V.MCF.hasTierOneSupplier, V.ID.newcomer) in after - before
+
+
+def test_the_shipped_ontology_and_data_need_no_fallback_to_owlrl(pipeline_settings: Settings) -> None:
+    ds = load_dataset(source_files(Settings()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReasonerFallback)
+        assert infer(ds, V) > 0

@@ -1,6 +1,8 @@
 """OWL-RL reasoning with inferred triples kept apart from asserted ones.
 
-owlrl computes the closure of ontology + data on a scratch union; what it adds is kept in
+The closure of ontology + data is computed once per build by :mod:`mcfkg.reasoner` (owlrl's
+closure, 50-100 times faster; owlrl itself when the input uses OWL that engine does not
+implement). What it adds is kept in
 the named graph ``Vocab(base).inferred_graph``, so a user can query the asserted graphs, the
 inferred graph, or both (the endpoint's default graph, which leaves out the vocabulary).
 
@@ -24,26 +26,44 @@ owlrl also derives much that no analyst asks about. A new triple is kept only if
 
 What remains is what matters: inferred facts, such as memberships in superclasses (including
 reused vocabularies such as ``org:Organization``) and inverse and super-property relations.
+
+SHACL validates the asserted graphs plus a smaller closure, without ``rdfs:domain`` and
+``rdfs:range`` as premises (see :func:`validation_graph`). Both come from one run: the
+reasoner first closes everything else, then adds the domain and range axioms and goes on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
-from owlrl import DeductiveClosure, OWLRL_Semantics
-from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal
+from rdflib import OWL, RDFS, Dataset, Graph, Literal
 from rdflib.term import Node
 
 from mcfkg.graph import union_graph
+from mcfkg.reasoner import Reasoner, Unsupported
+from mcfkg.reasoner.oracle import owlrl_closure
+from mcfkg.reasoner.support import is_built_in
+from mcfkg.reasoner.terms import RdfTriple
 from mcfkg.vocab import Vocab
 
-BUILT_IN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+Triple = RdfTriple
 REFLEXIVE_TRIVIA = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty}
+TYPING_AXIOMS = (RDFS.domain, RDFS.range)
 
 
-def is_built_in(node: Node) -> bool:
-    """True for the terms of RDF, RDFS, OWL and XSD themselves."""
-    return not isinstance(node, Literal) and str(node).startswith(BUILT_IN_NAMESPACES)
+class ReasonerFallback(UserWarning):
+    """The fast reasoner refused the input (an OWL construct it does not implement); owlrl reasoned instead."""
+
+
+@dataclass(frozen=True)
+class Consequences:
+    """What follows from the asserted triples and is worth keeping (see the module docstring), none of it asserted."""
+
+    validation: list[Triple]  # from every premise but the domain and range axioms
+    published: list[Triple]  # from every premise: ``validation`` and what domain and range add
 
 
 def worth_keeping(s: Node, p: Node, o: Node) -> bool:
@@ -53,23 +73,51 @@ def worth_keeping(s: Node, p: Node, o: Node) -> bool:
     return not (s == o and p in REFLEXIVE_TRIVIA)
 
 
-def is_external_link(triple: tuple[Node, Node, Node], vocab: Vocab) -> bool:
+def is_external_link(triple: Triple, vocab: Vocab) -> bool:
     """True for ``owl:sameAs`` between one of our IRIs and an IRI outside ``vocab.base``."""
     s, p, o = triple
     return p == OWL.sameAs and str(s).startswith(vocab.base) != str(o).startswith(vocab.base)
+
+
+def consequences(asserted: Iterable[Triple], vocab: Vocab) -> Consequences:
+    """Both closures of ``asserted`` in one run of :mod:`mcfkg.reasoner`, or of owlrl if it refuses the input."""
+    stated = set(asserted)
+    untyped, typing = _premises(stated, vocab)
+    try:
+        reasoner = Reasoner()
+        validation = _useful(reasoner.add(untyped), stated)
+        return Consequences(validation, validation + _useful(reasoner.add(typing), stated))
+    except Unsupported as refusal:
+        warnings.warn(
+            f"{refusal}; reasoning with owlrl instead (the same closure, 30-100 times slower). To reason fast "
+            "again, leave the construct out of the ontology and data, or add its rule to mcfkg.reasoner.rules",
+            ReasonerFallback,
+            stacklevel=2,
+        )
+    return owlrl_consequences(stated, vocab)
+
+
+def owlrl_consequences(asserted: Iterable[Triple], vocab: Vocab) -> Consequences:
+    """:func:`consequences` as owlrl computes them, one closure each: the fallback, and the tests' oracle."""
+    stated = set(asserted)
+    untyped, typing = _premises(stated, vocab)
+    return Consequences(_useful(owlrl_closure(untyped), stated), _useful(owlrl_closure(untyped + typing), stated))
 
 
 def infer(ds: Dataset, vocab: Vocab) -> int:
     """Add the useful OWL-RL consequences of all asserted graphs about facts (rule 4) to the inferred
     graph; return how many.
 
-    Re-running replaces the inferred graph, so the result depends only on the asserted graphs.
+    Re-running replaces the inferred graph, so the result depends only on the asserted graphs. The
+    validation closure of the same run is kept for :func:`validation_graph` while they stay so.
     """
     ds.remove_graph(vocab.inferred_graph)
-    asserted = union_graph(ds, exclude=[vocab.inferred_graph])
+    stated = frozenset(union_graph(ds, exclude=[vocab.inferred_graph]))
+    found = consequences(stated, vocab)
+    _validation_closures[ds] = (vocab.base, stated, found.validation)
     terms = set(ds.graph(vocab.ontology_graph).subjects())
     inferred = ds.graph(vocab.inferred_graph)
-    for triple in _consequences(asserted, vocab, lambda triple: True):
+    for triple in found.published:
         if triple[0] not in terms:
             inferred.add(triple)
     return len(inferred)
@@ -83,25 +131,34 @@ def validation_graph(ds: Dataset, vocab: Vocab) -> Graph:
     plan "approved by" the C919 would make the C919 an organisation. Without those two axioms
     the reasoner still gives superclasses, inverses and super-properties, so a value's class is
     what the data and the class hierarchy say it is.
+
+    After :func:`infer` on the same asserted graphs this reuses that run's closure.
     """
     asserted = union_graph(ds, exclude=[vocab.inferred_graph])
+    stated = frozenset(asserted)
+    base, reasoned, validation = _validation_closures.get(ds, ("", frozenset(), []))
+    if base != vocab.base or reasoned != stated:
+        validation = consequences(stated, vocab).validation
     graph = Graph()
     for prefix, namespace in ds.namespaces():  # reports name paths and values by prefix
         graph.bind(prefix, namespace)
-    for triple in asserted:
+    for triple in stated:
         graph.add(triple)
-    for triple in _consequences(asserted, vocab, lambda triple: triple[1] not in (RDFS.domain, RDFS.range)):
+    for triple in validation:
         graph.add(triple)
     return graph
 
 
-def _consequences(asserted: Graph, vocab: Vocab, premise: Callable[[tuple[Node, Node, Node]], bool]) -> Iterator[tuple[Node, Node, Node]]:
-    """The useful triples OWL-RL derives from the ``premise`` triples of ``asserted`` that are not asserted."""
-    closure = Graph()
-    for triple in asserted:
-        if not is_external_link(triple, vocab) and premise(triple):
-            closure.add(triple)
-    DeductiveClosure(OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
-    for s, p, o in closure:
-        if (s, p, o) not in asserted and worth_keeping(s, p, o):
-            yield s, p, o
+# Per dataset: the base, the asserted triples and the validation closure of the last infer().
+_validation_closures: WeakKeyDictionary[Dataset, tuple[str, Set[Triple], list[Triple]]] = WeakKeyDictionary()
+
+
+def _premises(stated: Set[Triple], vocab: Vocab) -> tuple[list[Triple], list[Triple]]:
+    """What the reasoner starts from (all but external ``owl:sameAs`` links), split into all but the
+    domain and range axioms, and those axioms."""
+    premises = [t for t in stated if not is_external_link(t, vocab)]
+    return [t for t in premises if t[1] not in TYPING_AXIOMS], [t for t in premises if t[1] in TYPING_AXIOMS]
+
+
+def _useful(derived: Iterable[Triple], stated: Set[Triple]) -> list[Triple]:
+    return [t for t in derived if t not in stated and worth_keeping(*t)]

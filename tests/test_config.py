@@ -26,6 +26,14 @@ def test_without_variables_the_defaults_are_secure() -> None:
 def test_every_field_parses_from_its_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     given = {
         "BASE_IRI": ("https://example.org/kg/", "https://example.org/kg/"),
+        "STORE_URL": ("sparql+http://127.0.0.1:9/query", "sparql+http://127.0.0.1:9/query"),
+        "STORE_USER": ("mcfkg", "mcfkg"), "STORE_PASSWORD": ("pw", "pw"), "STORE_AUTH": ("digest", "digest"),
+        "STORE_POOL_SIZE": ("4", 4), "STORE_MAX_RESPONSE_BYTES": ("1000", 1000),
+        "STORE_TIMEOUT_PARAMETER": ("timeout", "timeout"), "STORE_SYNC_TIMEOUT_S": ("60", 60.0),
+        "STORE_MAX_UPDATE_BYTES": ("5000", 5000), "STORE_CLIENT_UPDATES": ("true", True),
+        "STORE_LISTS_GRAPHS": ("false", False), "STORE_HIDDEN_GRAPHS": ("urn:a,urn:b", ("urn:a", "urn:b")),
+        "GEONAMES_SERVICE": ("https://geonames.example/", "https://geonames.example/"),
+        "GEONAMES_USERNAME": ("analyst", "analyst"),
         "ONTOLOGY_DIR": (str(tmp_path / "o"), tmp_path / "o"),
         "DATA_DIR": (str(tmp_path / "d"), tmp_path / "d"),
         "QUERIES_DIR": (str(tmp_path / "q"), tmp_path / "q"),

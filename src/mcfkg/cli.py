@@ -246,8 +246,11 @@ def serve_command(
     host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on (0.0.0.0 to expose it).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(metavar="PORT", help="TCP port.")] = 8000,
     store: Annotated[
-        Optional[Path],
-        typer.Option("--store", metavar="DIR", help="Persistent on-disk store directory (default: in memory)."),
+        Optional[str],
+        typer.Option("--store", metavar="DIR|sparql+http://QUERY[,UPDATE]",
+                     help="Persistent on-disk store directory, or a remote SPARQL 1.1 store (sparql+http:// or "
+                     "sparql+https://; account from MCFKG_STORE_USER, MCFKG_STORE_PASSWORD, MCFKG_STORE_AUTH) "
+                     "(default: in memory)."),
     ] = None,
     data: Annotated[
         Optional[list[str]],
@@ -285,10 +288,15 @@ def serve_command(
     from mcfkg.build import BuildFailed
     from mcfkg.graph import LoadError
     from mcfkg.sparql.model import StoreUnavailable
+    from mcfkg.remote.factory import store_settings
     from mcfkg.web.server import serve
 
+    try:
+        where = store_settings(store)
+    except ValueError as exc:
+        _fail(str(exc))
     settings = _settings(
-        store_path=store,
+        **where,
         base_iri=base_iri,
         update_token=update_token,
         service_allowlist=tuple(allow_service) if allow_service else None,
@@ -467,6 +475,7 @@ def dump_command(
     """Write every quad of an on-disk store (all sources' graphs, provenance, inferences, HTTP writes) to FILE."""
     from mcfkg.backup import BackupError, dump
 
+    _on_disk(store)
     try:
         count = dump(store, out)
     except BackupError as exc:
@@ -484,6 +493,7 @@ def restore_command(
     """Restore an on-disk store from FILE, and write back the sources data/sources/ lacks."""
     from mcfkg.backup import BackupError, restore
 
+    _on_disk(store)
     try:
         count, written = restore(_settings(), dump_file, store, replace)
     except BackupError as exc:

@@ -56,6 +56,31 @@ class Settings:
     dist_dir: Path = PROJECT_ROOT / "dist"
     # None: an in-memory store loaded from dist/ at start; a path: a persistent on-disk store.
     store_path: Path | None = None
+    # A remote SPARQL 1.1 store instead (--store sparql+http://QUERY[,UPDATE], see mcfkg.remote): its
+    # account (HTTP basic, or digest as Virtuoso's /sparql-auth asks), the connections kept open to it,
+    # the bytes one answer may have (read as it streams, cut off past it), the query parameter that
+    # passes query_timeout_s on to it in milliseconds (Virtuoso: timeout; empty: none; this side always
+    # stops waiting after query_timeout_s), how long taking a build may take and the largest update it
+    # sends at once (past it, several: not one transaction; Virtuoso takes 10 MB), whether clients may send
+    # it SPARQL updates (mcfkg cannot check those leave the build's graphs alone), whether mcfkg lists the
+    # store's graphs (a scan) and names them all in a query with GRAPH (the protocol's way, which the
+    # Oxigraph server needs; Virtuoso scans for minutes at 100k quads, keeps its graphs named anyway and
+    # slows down badly on long lists: false there, and then mcfkg knows the graphs it wrote, and GRAPH ?g
+    # also sees the union graph), and graphs of the store's own that mcfkg neither lists nor serves
+    # (Virtuoso's system graphs).
+    store_url: str | None = None
+    store_user: str | None = None
+    store_password: str | None = field(default=None, repr=False)
+    store_auth: str = "basic"
+    store_pool_size: int = 16
+    store_max_response_bytes: int = 256_000_000
+    store_timeout_parameter: str = ""
+    store_sync_timeout_s: float = 600.0
+    store_max_update_bytes: int = 8_000_000
+    store_client_updates: bool = False
+    store_lists_graphs: bool = True
+    store_hidden_graphs: tuple[str, ...] = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
+                                            "http://localuriqaserver/sparql", "http://www.w3.org/2002/07/owl#")
     # Requests
     query_timeout_s: float = 30.0
     max_result_rows: int = 100_000

@@ -1,8 +1,8 @@
 """The Store interface every part of the server talks to, and its Oxigraph implementation.
 
-The interface is small on purpose so a remote SPARQL store can be added later: the
-SPARQL protocol routes, the graph store routes, the linked-data pages and the linker use
-nothing else.
+The interface is small on purpose: the SPARQL protocol routes, the graph store routes, the
+linked-data pages and the linker use nothing else, so a remote SPARQL store
+(``mcfkg.remote.store.RemoteStore``) serves them all.
 """
 
 from __future__ import annotations
@@ -77,9 +77,15 @@ class Store(ABC):
         """Run a query for a reader (the HTML results page): its first rows (triples of a CONSTRUCT), at
         most ``max_rows`` and the result-size cap, and whether it had more. No more rows reach the caller."""
 
-    @abstractmethod
     def select(self, sparql: str) -> Bindings:
         """Run a SELECT for in-process callers; values are rdflib terms (URIRef, Literal, BNode)."""
+        outcome = self.query(sparql, "application/sparql-results+json")
+        result = Result.parse(io.BytesIO(outcome.body), format="json")
+        if result.type != "SELECT":
+            raise QueryError("select() runs SELECT queries; use query() for ASK, CONSTRUCT and DESCRIBE")
+        variables = [str(v) for v in result.vars or []]
+        rows: list[dict[str, Node]] = [{str(k): v for k, v in row.items()} for row in result.bindings]
+        return Bindings(variables, rows)
 
     @abstractmethod
     def update(self, sparql: str, using: QueryDataset | None = None, base_iri: str | None = None) -> None:
@@ -115,6 +121,10 @@ class Store(ABC):
     @abstractmethod
     def drop(self, graph: str | None) -> bool:
         """Remove a graph's triples (None: the default graph). False if it did not exist."""
+
+    @abstractmethod
+    def take_build(self, build: Path) -> str:
+        """Bring the build's graphs in step with the N-Quads ``build`` (one transaction); what changed."""
 
     @abstractmethod
     def close(self) -> None:
@@ -217,15 +227,6 @@ class OxigraphStore(Store):
     async def atable(self, sparql: str, dataset: QueryDataset | None, max_rows: int) -> Table:
         return await asyncio.wrap_future(self._submit_table(sparql, dataset, max_rows))
 
-    def select(self, sparql: str) -> Bindings:
-        outcome = self.query(sparql, "application/sparql-results+json")
-        result = Result.parse(io.BytesIO(outcome.body), format="json")
-        if result.type != "SELECT":
-            raise QueryError("select() runs SELECT queries; use query() for ASK, CONSTRUCT and DESCRIBE")
-        variables = [str(v) for v in result.vars or []]
-        rows: list[dict[str, Node]] = [{str(k): v for k, v in row.items()} for row in result.bindings]
-        return Bindings(variables, rows)
-
     def _update_job(self, sparql: str, using: QueryDataset | None, base_iri: str | None) -> tuple:
         using = using or QueryDataset()
         return ("update", sparql, using.default_graph_uris, using.named_graph_uris, base_iri)
@@ -250,7 +251,6 @@ class OxigraphStore(Store):
         return self._engine.call("write", ("drop", graph))
 
     def take_build(self, build: Path) -> str:
-        """Bring the build's graphs in step with the N-Quads ``build`` (one transaction); what changed."""
         return self._engine.take_build(str(build))
 
     def close(self) -> None:

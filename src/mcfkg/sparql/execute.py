@@ -230,12 +230,12 @@ def run_query(store: ox.Store, text: str, formats: ResultFormats, dataset: Query
                                    _results_format(media_type), limits.max_result_rows)
             return QueryOutcome(body, media_type, SOLUTIONS)
         media_type = formats.for_kind(GRAPH)
-        return QueryOutcome(_graph_body(result, text, media_type, limits), media_type, GRAPH)
+        return QueryOutcome(graph_body(result, text, media_type, limits), media_type, GRAPH)
     except OSError as exc:  # results are lazy: evaluation errors surface while serialising
         raise _evaluation_failed(exc, info.services) from exc
 
 
-def _graph_body(triples: ox.QueryTriples, text: str, media_type: str, limits: Limits) -> bytes:
+def graph_body(triples: ox.QueryTriples, text: str, media_type: str, limits: Limits) -> bytes:
     """A CONSTRUCT or DESCRIBE result as a reader expects it, like Jena writes one: each subject's
     triples together, IRIs abbreviated with the query's own PREFIX declarations."""
     ordered = sorted(_capped(triples, limits.max_result_rows), key=lambda t: (str(t.subject), str(t.predicate)))

@@ -8,6 +8,7 @@ the query itself must see every row, as ORDER BY does) and only those rows are s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -34,7 +35,8 @@ class Table:
     cut: bool = False
 
 
-def _cell(term: object) -> Cell:
+def cell(term: object) -> Cell:
+    """One term of an answer as the results page shows it: kind, value, datatype (none for plain strings), language."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -47,21 +49,26 @@ def _cell(term: object) -> Cell:
     return ("literal", str(term), "", "")  # a quoted triple (RDF 1.2): shown as written
 
 
+def table_of(result: ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple], max_rows: int) -> Table:
+    """The first ``max_rows`` rows of an Oxigraph answer (triples of a graph, sorted), wherever it was
+    computed: here, or parsed from a remote store's reply. Rows are read lazily, so a parse or
+    evaluation error surfaces here as the caller's to translate."""
+    if isinstance(result, ox.QueryBoolean):
+        return Table(BOOLEAN, ("answer",), ((("literal", str(bool(result)).lower(), _BOOLEAN, ""),),))
+    if isinstance(result, ox.QuerySolutions):
+        width = len(result.variables)
+        rows = [tuple(cell(row[i]) for i in range(width)) for row in islice(result, max_rows + 1)]
+        return Table(SOLUTIONS, tuple(v.value for v in result.variables), tuple(rows[:max_rows]), len(rows) > max_rows)
+    triples = list(islice(result, max_rows + 1))
+    cells = sorted((cell(t.subject), cell(t.predicate), cell(t.object)) for t in triples[:max_rows])
+    return Table(GRAPH, ("subject", "predicate", "object"), tuple(cells), len(triples) > max_rows)
+
+
 def run_table(store: ox.Store, text: str, dataset: QueryDataset, limits: Limits, max_rows: int) -> Table:
     """Check and run ``text`` like any query, keeping at most ``max_rows`` rows (triples for CONSTRUCT)."""
     info = check_query(text, limits.service_allowlist)
     options = dataset_options(store, info.has_dataset_clause, dataset, limits)
     try:
-        result = store.query(text, base_iri=dataset.base_iri, **options)
-        if isinstance(result, ox.QueryBoolean):
-            return Table(BOOLEAN, ("answer",), ((("literal", str(bool(result)).lower(), _BOOLEAN, ""),),))
-        if isinstance(result, ox.QuerySolutions):
-            width = len(result.variables)
-            rows = [tuple(_cell(row[i]) for i in range(width)) for row in islice(result, max_rows + 1)]
-            return Table(SOLUTIONS, tuple(v.value for v in result.variables), tuple(rows[:max_rows]),
-                         len(rows) > max_rows)
-        triples = list(islice(result, max_rows + 1))
-        rows = sorted((_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in triples[:max_rows])
-        return Table(GRAPH, ("subject", "predicate", "object"), tuple(rows), len(triples) > max_rows)
+        return table_of(store.query(text, base_iri=dataset.base_iri, **options), max_rows)
     except (SyntaxError, ValueError, OSError) as exc:  # OSError: evaluation errors, raised while rows are read
         raise QueryError(str(exc)) from exc

@@ -11,7 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from mcfkg.config import Settings
-from mcfkg.store import OxigraphStore, Store
+from mcfkg.remote.factory import store_for_build
+from mcfkg.store import Store
 from mcfkg.vocab import Vocab
 from mcfkg.web import graph_store, pages, review_page, source_changes, sources, sparql_routes
 from mcfkg.web.errors import install_error_handlers
@@ -29,7 +30,7 @@ def create_app(settings: Settings, store: Store | None = None, served: ServedBui
     build of dist/ while it runs.
     """
     own_store = store is None
-    store = store or OxigraphStore.from_dist(settings)
+    store = store or store_for_build(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -24,7 +24,8 @@ from mcfkg.dist import dump_path, staleness
 from mcfkg.export import built_for
 from mcfkg.leftovers import SERVING_PREFIX, owned_prefix
 from mcfkg.sources.lock import one_writer
-from mcfkg.store import OxigraphStore
+from mcfkg.remote.factory import store_for_build
+from mcfkg.store import Store
 from mcfkg.vocab import Vocab
 from mcfkg.web.dataset import DOWNLOADS
 
@@ -60,14 +61,14 @@ class ServedBuild:
         self.configured = settings  # dist_dir: the project's dist/, which builds replace
         self.folder = pin(settings.dist_dir)
         self.settings = dataclasses.replace(settings, dist_dir=self.folder)
-        self.store: OxigraphStore | None = None
+        self.store: Store | None = None
         self.stale: str | None = None  # why data/ and dist/ differ, when they do
         self._noted: str | None = None  # the last warning logged
         self._lock = asyncio.Lock()
 
-    def open_store(self) -> OxigraphStore:
-        """The store, in step with the pinned build (it is opened, or created, and synced)."""
-        self.store = OxigraphStore.from_dist(self.settings)
+    def open_store(self) -> Store:
+        """The store, in step with the pinned build (it is opened, or created, and synced; embedded or remote)."""
+        self.store = store_for_build(self.settings)
         return self.store
 
     def _changed(self) -> bool:

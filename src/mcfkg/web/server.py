@@ -2,7 +2,8 @@
 
 ``mcfkg serve`` serves the build (``dist/mcfkg.nq``, building it first when it is stale: missing,
 made for another base IRI, or older than a source file, see ``mcfkg.dist.ensure_build``) and each
-later one (``mcfkg.web.served_build``), in memory or in an on-disk store (``--store``), or with
+later one (``mcfkg.web.served_build``), in memory, in an on-disk store (``--store DIR``) or in a remote
+SPARQL store (``--store sparql+http://...``, see ``mcfkg.remote``), or with
 ``--data`` any RDF files instead: the way tests and the linker get a local stand-in endpoint.
 """
 
@@ -18,7 +19,7 @@ import uvicorn
 from mcfkg.config import Settings
 from mcfkg.dist import ensure_build
 from mcfkg.leftovers import remove_leftovers
-from mcfkg.store import OxigraphStore
+from mcfkg.store import OxigraphStore, Store
 from mcfkg.web.connections import server_config
 from mcfkg.web.served_build import ServedBuild
 
@@ -61,7 +62,7 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _run(settings: Settings, store: OxigraphStore, host: str, port: int, served: ServedBuild | None = None) -> None:
+def _run(settings: Settings, store: Store, host: str, port: int, served: ServedBuild | None = None) -> None:
     from mcfkg.web.app import create_app
 
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, RDFS, XSD, Graph, Literal
+from rdflib import RDF, RDFS, SH, XSD, Graph, Literal
 from rich.console import Console
 
 from mcfkg.build import load_and_reason, load_shapes
@@ -72,7 +72,8 @@ def test_each_kind_of_violation_is_reported(data: Graph, shapes: Graph, corrupt,
     rows = [(r.focus_label, r.path, r.message, r.severity) for r in report.results]
     assert (focus_label, path, message, "Violation") in rows
     assert {(r.focus_label, r.path) for r in report.results} == {(focus_label, path)}  # nothing else is flagged
-    assert (None, RDF.type, None) in report.graph  # the SHACL report graph is kept for --format turtle
+    assert (None, RDF.type, SH.ValidationReport) in report.graph  # the SHACL report graph, for --format turtle
+    assert (None, SH.conforms, Literal(False)) in report.graph
     console = Console(record=True, width=200, force_terminal=True)
     print_table(report.as_table(), console)
     table_text = console.export_text()

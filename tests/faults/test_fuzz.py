@@ -406,6 +406,9 @@ def protocol_schema(spec: dict[str, Any]) -> dict[str, Any]:
     bodies, and the graph store's ``graph``/``default`` and RDF bodies (FastAPI cannot see them)."""
     spec = copy.deepcopy(spec)
     paths = spec["paths"]
+    # /sparql is a plain Starlette route (no dependency solving on the hottest path), so FastAPI leaves it out.
+    paths.setdefault("/sparql", {"get": {"responses": {"200": {"description": "OK"}}},
+                                 "post": {"responses": {"200": {"description": "OK"}}}})
     query_params = [{"name": name, "in": "query", "required": name == "query", **_string()}
                     for name in ("query", "default-graph-uri", "named-graph-uri", "format")]
     paths["/sparql"]["get"]["parameters"] = query_params

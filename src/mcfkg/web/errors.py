@@ -104,8 +104,8 @@ def routing_error(request: Request, exc: StarletteHTTPException, iri: str | None
         media_type = "text/plain"
     headers = {**(exc.headers or {}), "Vary": "Accept"}
     allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
-    if "GET" in allowed and "HEAD" not in allowed:  # HEAD is answered wherever GET is (middleware.HeadAsGet)
-        headers["Allow"] = ", ".join(sorted([*allowed, "HEAD"]))
+    if "GET" in allowed:  # HEAD is answered wherever GET is (middleware.HeadAsGet); one order for every route
+        headers["Allow"] = ", ".join(sorted({*allowed, "HEAD"}))
     if media_type == HTML and exc.status_code == 404:
         message = exc.detail if iri else f"There is nothing at {request.url.path}."
         response = render(request, "not_found.html", status_code=404, iri=iri or str(request.url), message=message)

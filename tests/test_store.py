@@ -208,7 +208,11 @@ def test_on_disk_readers_open_a_checkpoint_of_their_generation_never_the_live_st
         def snapshots_read() -> set[str]:
             found = set()
             for pid in descendants(on_disk._engine._process.pid):
-                for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    fds = list(Path(f"/proc/{pid}/fd").iterdir())
+                except OSError:  # the process ended meanwhile
+                    continue
+                for fd in fds:
                     try:
                         target = os.readlink(fd)
                     except OSError:  # closed meanwhile

@@ -63,6 +63,10 @@ class Store(ABC):
     InvalidRdf (bad upload, 400), StoreUnavailable (503), KeyError (no such graph, 404).
     """
 
+    # None while the store takes writes; else why it takes none (a read-only remote store, see
+    # mcfkg.remote.replica), for the routes that would change what it serves to refuse with.
+    read_only: str | None = None
+
     @abstractmethod
     def query(self, sparql: str, formats: ResultFormats | str, dataset: QueryDataset | None = None) -> QueryOutcome:
         """Run a query and serialise its answer in the negotiated format for its kind.

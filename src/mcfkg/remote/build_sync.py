@@ -53,6 +53,12 @@ def read_record(client: SparqlClient) -> dict[str, str]:
     return {row["graph"].value: row["digest"].value for row in parsed}
 
 
+def read_build(build_path: Path | str, limits: Limits) -> tuple[BuildFile, dict[str, str]]:
+    """The N-Quads build with its union graph, and the record of a store that holds it (graph -> digest)."""
+    build = BuildFile.read(build_path, limits.union_graph, limits.union_excludes)
+    return build, {graph: build.digest(graph) for graph in build.graphs}
+
+
 def sync(client: SparqlClient, build_path: Path | str, limits: Limits, timeout_s: float, max_update_bytes: int,
          existing: frozenset[str]) -> tuple[SyncReport, frozenset[str]]:
     """Bring the store in step with the N-Quads build; what changed, and the build's graphs.
@@ -60,8 +66,7 @@ def sync(client: SparqlClient, build_path: Path | str, limits: Limits, timeout_s
     ``existing``: the graphs the store holds; only those are dropped before they are filled (dropping
     thousands of absent graphs costs Virtuoso more than its transaction time limit).
     """
-    build = BuildFile.read(build_path, limits.union_graph, limits.union_excludes)
-    new = {graph: build.digest(graph) for graph in build.graphs}
+    build, new = read_build(build_path, limits)
     record = read_record(client)
     replaced = sorted(graph for graph, digest in new.items() if record.get(graph) != digest)
     dropped = sorted(set(record) - set(new))
@@ -124,7 +129,13 @@ def note_client_graph(graph: str, present: bool) -> str:
     return f"{'INSERT' if present else 'DELETE'} DATA {{ GRAPH <{CLIENT_GRAPHS}> {{ {ox.NamedNode(graph)} a {_CLIENT_GRAPH} }} }}"
 
 
+def record_quads(record: dict[str, str]) -> list[ox.Quad]:
+    """The record ``record`` (graph -> digest) as the quads of ``RECORD_GRAPH``."""
+    return [ox.Quad(ox.NamedNode(graph), _DIGEST, ox.Literal(digest), ox.NamedNode(RECORD_GRAPH))
+            for graph, digest in sorted(record.items())]
+
+
 def _record(record: dict[str, str]) -> list[str]:
     """The operations that replace the record with ``record`` (graph -> digest)."""
-    entries = "\n".join(f"{ox.NamedNode(graph)} {_DIGEST} {ox.Literal(digest)} ." for graph, digest in sorted(record.items()))
+    entries = "\n".join(f"{quad.triple} ." for quad in record_quads(record))
     return [f"DROP SILENT GRAPH <{RECORD_GRAPH}>", f"INSERT DATA {{ GRAPH <{RECORD_GRAPH}> {{\n{entries}\n}} }}"]

@@ -28,10 +28,11 @@ PARTIAL_ANSWER = "S1TAT"
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where a remote store answers (``query_url``) and takes updates (``update_url``), and how to log in."""
+    """Where a remote store answers (``query_url``) and takes updates (``update_url``; None: it takes none,
+    a read replica such as QLever, whose index is built offline), and how to log in."""
 
     query_url: str
-    update_url: str
+    update_url: str | None
     user: str | None = None
     password: str | None = None
     auth_scheme: str = "basic"  # or "digest" (Virtuoso's /sparql-auth)
@@ -39,12 +40,13 @@ class Endpoint:
     @classmethod
     def parse(cls, value: str, user: str | None = None, password: str | None = None,
               auth_scheme: str = "basic") -> Endpoint:
-        """``sparql+http(s)://QUERY[,UPDATE]``; ValueError saying what a valid value looks like."""
+        """``sparql+http(s)://QUERY[,UPDATE]``, without UPDATE a read-only store (a store that takes both on
+        one URL is named twice); ValueError saying what a valid value looks like."""
         query, _, update = value.partition(",")
-        urls = [_http_url(part.strip()) for part in (query, update or query)]
         if auth_scheme not in ("basic", "digest"):
             raise ValueError(f"store authentication {auth_scheme!r}: use basic or digest (MCFKG_STORE_AUTH)")
-        return cls(urls[0], urls[1], user, password, auth_scheme)
+        return cls(_http_url(query.strip()), _http_url(update.strip()) if update.strip() else None,
+                   user, password, auth_scheme)
 
     def auth(self) -> httpx.Auth | None:
         if not self.user:
@@ -110,6 +112,7 @@ class SparqlClient:
 
     def update(self, text: str, timeout_s: float | None = None) -> None:
         """POST an update; the store applies it whole or not at all (one request, one transaction)."""
+        assert self.endpoint.update_url, "a read-only store takes no update: RemoteStore refuses writes before this"
         self._send(self.endpoint.update_url, [("update", text)], "*/*", timeout_s or self.limits.timeout_s)
 
     def _send(self, url: str, form: list[tuple[str, str]], accept: str, timeout_s: float) -> Answer:

@@ -14,7 +14,11 @@ in the negotiated format (``mcfkg.remote.results``); the build is synced into th
   the protocol's ``default-graph-uri`` (and, for a query with a GRAPH pattern, every graph as
   ``named-graph-uri``), so results do not depend on each store's idea of a default graph. The
   store's own unnamed default graph is not in it.
-- Graph names are cached for ``build_poll_s`` and refreshed at once after this server's own writes.
+- **A store named by its query URL alone is read-only** (``mcfkg.remote.replica``): builds are not
+  taken into it and every write is refused.
+- Graph names are cached for ``build_poll_s`` and refreshed at once after this server's own writes;
+  which of them are the build's is read from the store's build record with them, so a server sharing
+  the store with another that took a newer build does not count that build's graphs twice.
   Listing them scans the store, which takes Virtuoso minutes at 100k quads: with
   ``store_lists_graphs`` off, they are the ones mcfkg wrote (the build record and the graphs of
   Graph Store writes, ``build_sync.KNOWN_GRAPHS``); graphs SPARQL updates create are then unknown.
@@ -23,6 +27,7 @@ in the negotiated format (``mcfkg.remote.results``); the build is synced into th
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +36,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mcfkg.config import Settings
-from mcfkg.remote import build_sync, results
+from mcfkg.remote import build_sync, replica, results
 from mcfkg.remote.client import Answer, ClientLimits, Endpoint, SparqlClient
 from mcfkg.sparql.build_graphs import protected_message
 from mcfkg.sparql.execute import rdf_format
@@ -48,6 +53,8 @@ from mcfkg.store import (
     Store,
     query_limits,
 )
+
+log = logging.getLogger("mcfkg.remote")
 
 _UPDATES_OFF = ("SPARQL Update is off on this endpoint: its data lives in a remote store, where mcfkg cannot "
                 "check that an update leaves the build's graphs alone. Write your own triples with the Graph Store "
@@ -69,6 +76,7 @@ class RemoteStore(Store):
         endpoint = Endpoint.parse(settings.store_url, settings.store_user, settings.store_password, settings.store_auth)
         self.client = SparqlClient(endpoint, ClientLimits(settings.query_timeout_s, settings.store_max_response_bytes,
                                                           settings.store_pool_size, settings.store_timeout_parameter))
+        self.read_only = None if endpoint.update_url else replica.refusal(endpoint.query_url)
         self.limits = query_limits(settings)
         self.hidden = frozenset((*settings.store_hidden_graphs, build_sync.RECORD_GRAPH, build_sync.CLIENT_GRAPHS))
         self._build_graphs: frozenset[str] = frozenset()
@@ -86,10 +94,16 @@ class RemoteStore(Store):
             raise FileNotFoundError(f"{dump} does not exist; run `mcfkg build` first")
         store = cls(settings)
         try:
-            store.take_build(dump)
+            report = store.take_build(dump)
         except BaseException:
             store.close()
             raise
+        where = store.client.endpoint.query_url
+        if store.read_only:
+            log.info("the store at %s is read-only (--store names no update URL): mcfkg serves whatever was loaded "
+                     "into it and never writes there, so it takes no build and refuses every write; %s", where, report)
+        else:
+            log.info("the store at %s took the build of dist/: %s", where, report)
         return store
 
     # --- reads
@@ -100,7 +114,13 @@ class RemoteStore(Store):
                 query = _SCAN if self.settings.store_lists_graphs else build_sync.KNOWN_GRAPHS
                 parsed = results.parse(self.client.query(query, results.RESULTS_ACCEPT))
                 assert isinstance(parsed, ox.QuerySolutions), "a SELECT answers with solutions"
-                self._names = (time.monotonic(), sorted({row["g"].value for row in parsed} - self.hidden))
+                names = sorted({row["g"].value for row in parsed} - self.hidden)
+                # The build's graphs as the store records them, another server's sync included: a graph of a
+                # build this server has not taken is the build's, not a client's to join to the union again.
+                # A read-only store without a record: all of its graphs are taken for the build's.
+                record = frozenset(build_sync.read_record(self.client))
+                self._build_graphs = record or (frozenset(names) if self.read_only else self._build_graphs)
+                self._names = (time.monotonic(), names)
             return self._names[1]
 
     def _forget_graphs(self) -> None:
@@ -182,10 +202,13 @@ class RemoteStore(Store):
     # --- writes
 
     def _check_writable(self, graph: str | None) -> None:
+        if self.read_only:
+            raise ProtectedGraph(self.read_only)
         if graph is not None and (graph in self._build_graphs or graph in self.hidden):
             raise ProtectedGraph(protected_message(graph))
 
     def update(self, sparql: str, using: QueryDataset | None = None, base_iri: str | None = None) -> None:
+        self._check_writable(None)
         if not self.settings.store_client_updates:
             raise ProtectedGraph(_UPDATES_OFF)
         check_update(sparql, self.limits.service_allowlist)
@@ -220,8 +243,13 @@ class RemoteStore(Store):
         return True
 
     def take_build(self, build: Path) -> str:
-        """Bring the build's graphs in step with the N-Quads ``build`` (one update); what changed."""
+        """Bring the build's graphs in step with the N-Quads ``build`` (one update); what changed. A read-only
+        store is left as it is: what it holds, against ``build``."""
         existing = frozenset(self._graphs(fresh=True))
+        if self.read_only:
+            union = self.limits.union_graph
+            held = union is not None and self._exists(union)
+            return f"read-only store: {replica.compare(self.client, build, self.limits, held)}"
         report, self._build_graphs = build_sync.sync(self.client, build, self.limits, self.settings.store_sync_timeout_s,
                                                      self.settings.store_max_update_bytes, existing)
         self._forget_graphs()

@@ -101,6 +101,9 @@ async def run_change(request: Request, arguments: list[str]) -> tuple[dict, int,
     """Run ``mcfkg ARGUMENTS --json`` (an ingest or retract) for the served build and take the new build:
     the change (``Change.as_dict``, plus ``store`` once served), its HTTP status and headers."""
     served = _served(request)
+    refusal = request.app.state.store.read_only  # a store taking no updates could never take the new build
+    if refusal:
+        raise HttpError(403, refusal)
     settings = served.configured  # type: ignore[attr-defined]
     _, out, err = await run_mcfkg(settings, [*arguments, "--json"])
     change = child_json(settings, out, err)

@@ -23,8 +23,9 @@ SCRIPT = Path(sys.executable).parent / "mcfkg"
 ID, GRAPH = "https://w3id.org/mcfkg/id/", "https://w3id.org/mcfkg/graph/"
 
 
-def synthetic(facts: int) -> str:
-    """A source of ``facts`` fact triples (4 per sentence) in the project's conventions, as TriG."""
+def synthetic(facts: int, city: str = "mianyang", publisher: str = "mianyang-drc") -> str:
+    """A source of ``facts`` fact triples (4 per sentence) in the project's conventions, as TriG: enterprises
+    located in ``mcfid:CITY``, published by ``mcfid:PUBLISHER`` (both must be in the graph)."""
     sid = "synthetic-bench-source"
     lines = [
         "@prefix mcf: <https://w3id.org/mcfkg/def/> . @prefix mcfid: <https://w3id.org/mcfkg/id/> .",
@@ -33,7 +34,7 @@ def synthetic(facts: int) -> str:
         "@prefix prov: <http://www.w3.org/ns/prov#> .",
         f"mcfg:{sid} {{",
         f'  mcfid:{sid} a mcf:SourceDocument ; rdfs:label "Synthetic benchmark source"@en ;',
-        '    dcterms:title "Synthetic benchmark source (invented)"@en ; dcterms:publisher mcfid:mianyang-drc ;',
+        f'    dcterms:title "Synthetic benchmark source (invented)"@en ; dcterms:publisher mcfid:{publisher} ;',
         '    dcterms:language "en" ; mcf:dateStated false .',
     ]
     sentences = facts // 4
@@ -47,7 +48,7 @@ def synthetic(facts: int) -> str:
     for n in range(1, sentences + 1):
         lines.append(
             f"<{GRAPH}{sid}/p1/s{n}> {{ mcfid:synthetic-enterprise-{n} a mcf:Enterprise ; "
-            f'rdfs:label "Synthetic Enterprise {n}"@en ; skos:altLabel "SE-{n}"@en ; mcf:locatedIn mcfid:mianyang . }}'
+            f'rdfs:label "Synthetic Enterprise {n}"@en ; skos:altLabel "SE-{n}"@en ; mcf:locatedIn mcfid:{city} . }}'
         )
     return "\n".join(lines) + "\n"
 

@@ -16,10 +16,11 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from mcfkg.config import Settings
-from mcfkg.export import load_context, write_dist
+from mcfkg.export import FORMATS, VOID_FILE, dump_file, load_context, write_dist
 from mcfkg.graph import load_dataset, load_graph, source_files
+from mcfkg.incremental.state import remove_state, wanted, write_state
 from mcfkg.per_source import per_source_results
-from mcfkg.reason import infer, validation_graph
+from mcfkg.reason import closures, infer, validation_graph
 from mcfkg.validate import ValidationReport, validate
 from mcfkg.vocab import Vocab
 
@@ -102,6 +103,13 @@ def build(
         commit()
     with _timed(seconds, "export"):
         files = write_dist(ds, settings.dist_dir, context, vocab)
+    dump = settings.dist_dir / dump_file(FORMATS["nquads"])
+    if wanted(dump, settings.incremental_from_quads):
+        with _timed(seconds, "state"):  # what the next ingest starts from (mcfkg.incremental)
+            found = closures(ds, vocab)
+            write_state(settings.dist_dir, dump, found.validation, found.published, settings.dist_dir / VOID_FILE)
+    else:
+        remove_state(settings.dist_dir)
     graphs = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
     inferred = graphs.get(str(vocab.inferred_graph), 0)
     return BuildResult(

@@ -105,6 +105,10 @@ class Settings:
     # past it the operation fails with a 503 that names this limit. The total across processes
     # is bounded by this times (max_query_workers + 3): one update trial and two upload parses.
     process_memory_mb: int = 1024
+    # An ingest into a build of at least this many quads goes through the build's state (mcfkg.incremental):
+    # it reasons and validates only what the source changes, and keeps the N-Quads dump and VoID
+    # current but removes the other dumps until the next `mcfkg build`. A smaller build is rebuilt whole.
+    incremental_from_quads: int = 200_000
     # How often a server looks for a new build in dist/ (made by mcfkg ingest, retract or build) to serve.
     build_poll_s: float = 2.0
     # POST /sources and DELETE /sources/{id} run an ingest or retract (a whole rebuild) in a child

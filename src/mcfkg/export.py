@@ -15,12 +15,14 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import DCAT, DCTERMS, OWL, PROV, RDF, SDO, VOID, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.term import IdentifiedNode, Node
 
 from mcfkg.config import Settings
 from mcfkg.formats import GRAPH, Format, by_name, resolve
@@ -32,6 +34,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 CONTEXT_FILE = "context.jsonld"
 VOID_FILE = "void.ttl"
+VOID_PREFIXES = {"void": str(VOID), "dcat": str(DCAT), "dcterms": str(DCTERMS), "sd": str(SD), "xsd": str(XSD)}
 
 
 # The dumps a build writes to dist/: every RDF format of mcfkg.formats but N3 (Turtle says the same), by name.
@@ -196,53 +199,83 @@ def built_for(dist_dir: Path, vocab: Vocab) -> bool:
 def void_description(ds: Dataset, vocab: Vocab, union: Graph | None = None) -> Graph:
     """A VoID description of the dataset: totals, class and property partitions, dumps, one subset per graph,
     and the source documents (``dcterms:source``), each with a subset of its fact graphs.
-    ``union`` is ``ds``'s union graph when the caller has it already (it costs a pass over every quad)."""
+    ``union`` is ``ds``'s union graph when the caller has it already (it costs a pass over every quad).
+
+    Its parts are functions of their own so that :mod:`mcfkg.incremental.void` can update them after a change.
+    """
     union = union_graph(ds) if union is None else union
-    dataset = URIRef(vocab.base + "dataset")
+    dataset = void_dataset(vocab)
     void = Graph()
-    for prefix, ns in {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "sd": SD, "xsd": XSD}.items():
+    for prefix, ns in VOID_PREFIXES.items():
         void.bind(prefix, ns)
-    _describe_from_ontology(void, dataset, ds.graph(vocab.ontology_graph), union)
-
-    def count(node: URIRef | BNode, prop: URIRef, value: int) -> None:
-        void.add((node, prop, Literal(value, datatype=XSD.integer)))
-
+    describe_from_ontology(void, dataset, ds.graph(vocab.ontology_graph), union)
     void.add((dataset, RDF.type, VOID.Dataset))
-    count(dataset, VOID.triples, len(union))
-    count(dataset, VOID.entities, len({s for s in union.subjects() if str(s).startswith(str(vocab.ID))}))
+    void.add((dataset, VOID.triples, integer(len(union))))
+    void.add((dataset, VOID.entities, integer(len({s for s in union.subjects() if is_entity(s, vocab)}))))
     classes = Counter(o for o in union.objects(None, RDF.type))
     properties = Counter(union.predicates())
-    count(dataset, VOID.classes, len(classes))
-    count(dataset, VOID.properties, len(properties))
-    count(dataset, VOID.distinctSubjects, len(set(union.subjects())))
-    count(dataset, VOID.distinctObjects, len(set(union.objects())))
+    void.add((dataset, VOID.classes, integer(len(classes))))
+    void.add((dataset, VOID.properties, integer(len(properties))))
+    void.add((dataset, VOID.distinctSubjects, integer(len(set(union.subjects())))))
+    void.add((dataset, VOID.distinctObjects, integer(len(set(union.objects())))))
     void.add((dataset, VOID.sparqlEndpoint, URIRef(vocab.base + "sparql")))
     void.add((dataset, VOID.uriSpace, Literal(str(vocab.ID))))
-    for cls, n in sorted(classes.items()):
-        part = BNode()
-        void.add((dataset, VOID.classPartition, part))
-        void.add((part, VOID["class"], cls))
-        count(part, VOID.entities, n)
-    for prop, n in sorted(properties.items()):
-        part = BNode()
-        void.add((dataset, VOID.propertyPartition, part))
-        void.add((part, VOID.property, prop))
-        count(part, VOID.triples, n)
+    for kind, counts in ((CLASS_PARTITION, classes), (PROPERTY_PARTITION, properties)):
+        for key, n in sorted(counts.items()):
+            add_partition(void, dataset, kind, key, n)
     for spec in FORMATS.values():
         dump = URIRef(vocab.base + "dist/" + dump_file(spec))
         void.add((dataset, VOID.dataDump, dump))
         void.add((dump, DCAT.mediaType, Literal(spec.media_type)))
         void.add((dump, DCTERMS["format"], Literal(spec.media_type)))
-    _describe_graphs(void, dataset, ds, vocab)
-    _describe_sources(void, dataset, ds, union, vocab)
+    sizes = {g.identifier: len(g) for g in ds.graphs() if len(g)}
+    _describe_graphs(void, dataset, sizes, vocab)
+    describe_sources(void, dataset, union, sizes, vocab)
     void += linksets(union, dataset, vocab)
     return void
 
 
-def _describe_sources(void: Graph, dataset: URIRef, ds: Dataset, union: Graph, vocab: Vocab) -> None:
-    """Each ``mcf:SourceDocument`` as a ``dcterms:source`` of the dataset, and a subset per source (titled like
-    it) whose triples are those of its fact graphs (``mcf:FactGraph`` derived from a passage that is part of it),
-    counted per graph as ``mcfkg sources`` counts them, with those graphs as its subsets."""
+def void_dataset(vocab: Vocab) -> URIRef:
+    """The IRI the VoID description gives the whole dataset."""
+    return URIRef(vocab.base + "dataset")
+
+
+def integer(n: int) -> Literal:
+    """A VoID count (``xsd:integer``)."""
+    return Literal(n, datatype=XSD.integer)
+
+
+def is_entity(subject: Node, vocab: Vocab) -> bool:
+    """Whether ``subject`` counts among the dataset's ``void:entities``: it is named in the entity namespace."""
+    return str(subject).startswith(str(vocab.ID))
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A kind of VoID partition: how the dataset links to one, what it is about, and what it counts."""
+
+    link: URIRef  # void:classPartition
+    about: URIRef  # void:class
+    size: URIRef  # void:entities
+
+
+CLASS_PARTITION = Partition(VOID.classPartition, VOID["class"], VOID.entities)
+PROPERTY_PARTITION = Partition(VOID.propertyPartition, VOID.property, VOID.triples)
+
+
+def add_partition(void: Graph, dataset: URIRef, kind: Partition, key: Node, n: int) -> None:
+    """A ``kind`` partition of ``dataset`` (a blank node) about ``key``, counting ``n``."""
+    part = BNode()
+    void.add((dataset, kind.link, part))
+    void.add((part, kind.about, key))
+    void.add((part, kind.size, integer(n)))
+
+
+def describe_sources(void: Graph, dataset: URIRef, union: Graph, sizes: Mapping[IdentifiedNode, int], vocab: Vocab) -> None:
+    """Each ``mcf:SourceDocument`` of ``union`` as a ``dcterms:source`` of the dataset, and a subset per source
+    (titled like it) whose triples are those of its fact graphs (``mcf:FactGraph`` derived from a passage that is
+    part of it), counted per graph (``sizes``, by graph name; 0 if absent) as ``mcfkg sources`` counts them, with
+    those graphs as its subsets."""
     documents = sorted(d for d in union.subjects(RDF.type, vocab.MCF.SourceDocument) if isinstance(d, URIRef))
     graphs: dict[URIRef, set[URIRef]] = {d: set() for d in documents}
     for graph in union.subjects(RDF.type, vocab.MCF.FactGraph):
@@ -251,8 +284,7 @@ def _describe_sources(void: Graph, dataset: URIRef, ds: Dataset, union: Graph, v
                 if isinstance(document, URIRef) and document in graphs and isinstance(graph, URIRef):
                     graphs[document].add(graph)
     for document in documents:
-        local = str(document)[len(str(vocab.ID)) :] if str(document).startswith(str(vocab.ID)) else None
-        part = URIRef(f"{dataset}/source/{local}") if local else BNode()
+        part = source_subset(dataset, document, vocab)
         void.add((dataset, DCTERMS.source, document))
         void.add((dataset, VOID.subset, part))
         void.add((part, RDF.type, VOID.Dataset))
@@ -260,34 +292,63 @@ def _describe_sources(void: Graph, dataset: URIRef, ds: Dataset, union: Graph, v
         for title in union.objects(document, DCTERMS.title):
             void.add((part, DCTERMS.title, title))
         own = sorted(graphs[document])
-        void.add((part, VOID.triples, Literal(sum(len(ds.graph(g)) for g in own), datatype=XSD.integer)))
+        void.add((part, VOID.triples, integer(sum(sizes.get(g, 0) for g in own))))
         for graph in own:
             void.add((part, VOID.subset, graph))
 
 
-def _describe_graphs(void: Graph, dataset: URIRef, ds: Dataset, vocab: Vocab) -> None:
-    """``asserted`` and ``inferred`` subsets of the dataset, each with one subset per named graph."""
-    sizes = {g.identifier: len(g) for g in ds.graphs() if len(g)}
-    for kind in ("asserted", "inferred"):
-        part = URIRef(f"{dataset}/{kind}")
-        names = [n for n in sizes if (n == vocab.inferred_graph) == (kind == "inferred")]
+def source_subset(dataset: URIRef, document: URIRef, vocab: Vocab) -> URIRef | BNode:
+    """The subset of a source document: named after it when it is one of our entities, else a blank node."""
+    if is_entity(document, vocab):
+        return URIRef(f"{dataset}/source/{str(document)[len(str(vocab.ID)) :]}")
+    return BNode()
+
+
+GRAPH_KINDS = ("asserted", "inferred")
+
+
+def graph_subset(dataset: URIRef, kind: str) -> URIRef:
+    """The subset of the ``asserted`` or ``inferred`` triples (a :data:`GRAPH_KINDS`)."""
+    return URIRef(f"{dataset}/{kind}")
+
+
+def graph_kind(name: Node, vocab: Vocab) -> str:
+    """Which of :data:`GRAPH_KINDS` the named graph ``name`` belongs to."""
+    return "inferred" if name == vocab.inferred_graph else "asserted"
+
+
+def _describe_graphs(void: Graph, dataset: URIRef, sizes: Mapping[IdentifiedNode, int], vocab: Vocab) -> None:
+    """``asserted`` and ``inferred`` subsets of the dataset, each with one subset per named graph (``sizes``: the
+    non-empty ones, by name)."""
+    for kind in GRAPH_KINDS:
+        part = graph_subset(dataset, kind)
+        names = [n for n in sizes if graph_kind(n, vocab) == kind]
         void.add((dataset, VOID.subset, part))
         void.add((part, RDF.type, VOID.Dataset))
         void.add((part, DCTERMS.title, Literal(f"{kind} triples", lang="en")))
-        void.add((part, VOID.triples, Literal(sum(sizes[n] for n in names), datatype=XSD.integer)))
+        void.add((part, VOID.triples, integer(sum(sizes[n] for n in names))))
         for name in sorted(names):
-            void.add((part, VOID.subset, name))
-            void.add((name, RDF.type, VOID.Dataset))
-            void.add((name, RDF.type, SD.NamedGraph))
-            void.add((name, SD.name, name))
-            void.add((name, VOID.triples, Literal(sizes[name], datatype=XSD.integer)))
+            describe_graph(void, part, name, sizes[name])
 
 
-def _describe_from_ontology(void: Graph, dataset: URIRef, ontology: Graph, union: Graph) -> None:
-    """Title, description and licence of the dataset, taken from the ``owl:Ontology`` header if present."""
+def describe_graph(void: Graph, part: URIRef, name: Node, size: int) -> None:
+    """The named graph ``name`` (``size`` triples) as a subset of ``part`` (see :func:`graph_subset`)."""
+    void.add((part, VOID.subset, name))
+    void.add((name, RDF.type, VOID.Dataset))
+    void.add((name, RDF.type, SD.NamedGraph))
+    void.add((name, SD.name, name))
+    void.add((name, VOID.triples, integer(size)))
+
+
+HEADER_PROPERTIES = (DCTERMS.title, DCTERMS.description, DCTERMS.license, SDO.license)
+
+
+def describe_from_ontology(void: Graph, dataset: URIRef, ontology: Graph, union: Graph) -> None:
+    """Title, description and licence of the dataset, taken from the ``owl:Ontology`` header if present
+    (its :data:`HEADER_PROPERTIES` in ``union``; ``schema:license`` is given as ``dcterms:license``)."""
     header = next(ontology.subjects(RDF.type, OWL.Ontology), None)
     if header is None:
         return
-    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, SDO.license):
+    for prop in HEADER_PROPERTIES:
         for value in union.objects(header, prop):
             void.add((dataset, DCTERMS.license if prop == SDO.license else prop, value))

@@ -114,7 +114,7 @@ def infer(ds: Dataset, vocab: Vocab) -> int:
     ds.remove_graph(vocab.inferred_graph)
     stated = frozenset(union_graph(ds, exclude=[vocab.inferred_graph]))
     found = consequences(stated, vocab)
-    _validation_closures[ds] = (vocab.base, stated, found.validation)
+    _closures[ds] = (vocab.base, stated, found)
     terms = set(ds.graph(vocab.ontology_graph).subjects())
     inferred = ds.graph(vocab.inferred_graph)
     for triple in found.published:
@@ -134,11 +134,8 @@ def validation_graph(ds: Dataset, vocab: Vocab) -> Graph:
 
     After :func:`infer` on the same asserted graphs this reuses that run's closure.
     """
-    asserted = union_graph(ds, exclude=[vocab.inferred_graph])
-    stated = frozenset(asserted)
-    base, reasoned, validation = _validation_closures.get(ds, ("", frozenset(), []))
-    if base != vocab.base or reasoned != stated:
-        validation = consequences(stated, vocab).validation
+    stated = frozenset(union_graph(ds, exclude=[vocab.inferred_graph]))
+    validation = closures(ds, vocab, stated).validation
     graph = Graph()
     for prefix, namespace in ds.namespaces():  # reports name paths and values by prefix
         graph.bind(prefix, namespace)
@@ -149,8 +146,18 @@ def validation_graph(ds: Dataset, vocab: Vocab) -> Graph:
     return graph
 
 
-# Per dataset: the base, the asserted triples and the validation closure of the last infer().
-_validation_closures: WeakKeyDictionary[Dataset, tuple[str, Set[Triple], list[Triple]]] = WeakKeyDictionary()
+def closures(ds: Dataset, vocab: Vocab, stated: Set[Triple] | None = None) -> Consequences:
+    """Both closures of the asserted graphs of ``ds``: those of the last :func:`infer` while they still hold."""
+    if stated is None:
+        stated = frozenset(union_graph(ds, exclude=[vocab.inferred_graph]))
+    base, reasoned, found = _closures.get(ds, ("", frozenset(), None))
+    if found is None or base != vocab.base or reasoned != stated:
+        found = consequences(stated, vocab)
+    return found
+
+
+# Per dataset: the base, the asserted triples and the consequences of the last infer().
+_closures: WeakKeyDictionary[Dataset, tuple[str, Set[Triple], Consequences | None]] = WeakKeyDictionary()
 
 
 def _premises(stated: Set[Triple], vocab: Vocab) -> tuple[list[Triple], list[Triple]]:

@@ -10,6 +10,7 @@ Only ``sh:Violation`` results make the data non-conforming; warnings and infos a
 from __future__ import annotations
 
 import logging
+from collections.abc import Set
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, URIRef
@@ -53,11 +54,18 @@ class ValidationReport:
         return table
 
 
-def validate(data: Graph, shapes: Graph) -> ValidationReport:
-    """Validate ``data`` (already reasoned, ontology included) against ``shapes``."""
+def validate(data: Graph, shapes: Graph, focus: Set[Node] | None = None) -> ValidationReport:
+    """Validate ``data`` (already reasoned, ontology included) against ``shapes``.
+
+    With ``focus``, only those focus nodes are validated (:mod:`mcfkg.incremental.validation`). That
+    needs :mod:`mcfkg.shacl`: shapes it cannot evaluate raise :class:`mcfkg.shacl.Unsupported` then,
+    since pySHACL's own restriction leaves blank nodes out; validate everything instead.
+    """
     try:
-        found = shacl.results(data, shapes)
+        found = shacl.results(data, shapes, focus)
     except shacl.Unsupported as reason:
+        if focus is not None:
+            raise
         log.warning("mcfkg.shacl cannot validate these shapes (%s); validating with pySHACL, which is much slower",
                     reason)
         report_graph = pyshacl_report(data, shapes)

@@ -47,6 +47,15 @@ class Reasoner:
         # owlrl drops triples whose predicate is a blank node once it is done (generalised RDF).
         return [decode(t) for t in self._derived[start:] if t[1] not in blank]
 
+    def assume(self, triples: Iterable[Triple]) -> None:
+        """Index encoded ``triples`` as already closed: the rules join new triples with them, never fire them.
+
+        An incremental run (:mod:`mcfkg.incremental.reasoning`) loads a built graph's closure so,
+        piece by piece, and fires only what a new source adds.
+        """
+        for triple in triples:
+            self._insert(triple)
+
     # What the rules read (mcfkg.reasoner.rules.Graph).
 
     def objects(self, s: int, p: int) -> tuple[int, ...]:

@@ -7,7 +7,10 @@ raises :class:`Unsupported` rather than being skipped (see :mod:`mcfkg.shacl.mod
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from rdflib import Graph
+from rdflib.term import Node
 
 from mcfkg.shacl.engine import Engine
 from mcfkg.shacl.errors import InvalidShape, Unsupported
@@ -18,6 +21,7 @@ from mcfkg.shacl.result import Result
 __all__ = ["InvalidShape", "Result", "Unsupported", "report_graph", "results"]
 
 
-def results(data: Graph, shapes: Graph) -> list[Result]:
-    """Every validation result of ``data`` against ``shapes``; raises :class:`Unsupported` before validating."""
-    return Engine(data, ShapesGraph(shapes)).run()
+def results(data: Graph, shapes: Graph, focus: Set[Node] | None = None) -> list[Result]:
+    """Every validation result of ``data`` against ``shapes`` (with ``focus``, of those focus nodes only);
+    raises :class:`Unsupported` before validating."""
+    return Engine(data, ShapesGraph(shapes)).run(focus)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from rdflib import RDF, SH, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -18,29 +20,51 @@ class Engine:
         self.data: Graph = data
         self.shapes: ShapesGraph = shapes
         self._supers: dict[Node, set[Node]] = {}
+        self._node_types: dict[Node, set[Node]] = {}  # for targets asked node by node
         self._conforms: dict[tuple[int, Node], bool] = {}
         self._sparql: sparql.SparqlData | None = None
 
-    def run(self) -> list[Result]:
-        """Every result of every shape that has targets."""
-        return [r for shape in self.shapes.top_level() for focus in self.focus_nodes(shape)
+    def run(self, among: Set[Node] | None = None) -> list[Result]:
+        """Every result of every shape that has targets; with ``among``, of those focus nodes only (the targets
+        still decide which shapes each one is validated against)."""
+        return [r for shape in self.shapes.top_level()
+                for focus in (self.focus_nodes(shape) if among is None else self.targeted(shape, among))
                 for r in self.evaluate(shape, focus)]
 
     def focus_nodes(self, shape: Shape) -> set[Node]:
         """The nodes the shape's targets select in the data graph (instances include those of subclasses)."""
         found: set[Node] = set()
-        classes = list(shape.params.get(SH.targetClass, []))
-        if shape.implicit_class:
-            classes.append(shape.node)
-        for cls in classes:
-            for sub in subclasses(self.data, cls):
-                found.update(self.data.subjects(RDF.type, sub))
+        for cls in self._target_classes(shape):
+            found.update(self.data.subjects(RDF.type, cls))
         found.update(shape.params.get(SH.targetNode, []))
         for p in shape.params.get(SH.targetSubjectsOf, []):
             found.update(self.data.subjects(p, None))
         for p in shape.params.get(SH.targetObjectsOf, []):
             found.update(self.data.objects(None, p))
         return found
+
+    def targeted(self, shape: Shape, nodes: Set[Node]) -> list[Node]:
+        """The nodes among ``nodes`` that the shape's targets select: :meth:`focus_nodes` asked node by node."""
+        classes = self._target_classes(shape)
+        listed = set(shape.params.get(SH.targetNode, []))
+        subjects_of = shape.params.get(SH.targetSubjectsOf, [])
+        objects_of = shape.params.get(SH.targetObjectsOf, [])
+        return [n for n in nodes if n in listed
+                or not classes.isdisjoint(self._types(n))
+                or any((n, p, None) in self.data for p in subjects_of)
+                or any((None, p, n) in self.data for p in objects_of)]
+
+    def _types(self, node: Node) -> set[Node]:
+        if node not in self._node_types:
+            self._node_types[node] = set(self.data.objects(node, RDF.type))
+        return self._node_types[node]
+
+    def _target_classes(self, shape: Shape) -> set[Node]:
+        """The target classes of the shape (and the shape itself, if it is a class) with all their subclasses."""
+        classes = list(shape.params.get(SH.targetClass, []))
+        if shape.implicit_class:
+            classes.append(shape.node)
+        return {sub for cls in classes for sub in subclasses(self.data, cls)}
 
     def evaluate(self, shape: Shape, focus: Node) -> list[Result]:
         """The results of validating ``focus`` against ``shape``, nested property shapes included."""

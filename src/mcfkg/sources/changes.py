@@ -16,12 +16,16 @@ from typing import Literal
 
 from rdflib import RDF
 
-from mcfkg.build import BuildFailed, BuildResult, build
+from mcfkg.build import BuildFailed, BuildResult, build, load_shapes
 from mcfkg.config import Settings
+from mcfkg.dist import staleness
 from mcfkg.graph import LoadError, load_dataset, source_files
+from mcfkg.incremental.ingest import Applied, Refused, apply, existing_for, state_of
+from mcfkg.incremental.state import NotIncremental
+from mcfkg.reasoner import Unsupported
 from mcfkg.sources.document import SOURCE_ID, SourceError, read_incoming, read_quads, write_atomically
 from mcfkg.sources.lock import one_writer
-from mcfkg.sources.reconcile import DecisionError, decide, matches, parse_iri
+from mcfkg.sources.reconcile import DecisionError, Existing, decide, matches, parse_iri
 from mcfkg.validate import ValidationReport
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 
@@ -85,13 +89,14 @@ def _ingest(settings: Settings, path: Path, same_as: list[str], distinct: list[s
         return Change("unusable", f"{exc}\nNothing was written.")
     target = settings.data_dir / "sources" / f"{source.id}.trig"
     others = [f for f in source_files(settings) if f != target]
+    state = state_of(settings) if staleness(settings) is None else None
     try:
-        existing = {q for q in load_dataset(others, CANONICAL_BASE).quads((None, None, None, None))}
+        existing = existing_for(state, source, settings.base_iri) if state else _loaded(others)
         stored_subjects = {s for s, *_ in read_quads(target)} if target.exists() else None
     except LoadError as exc:
         return Change("unusable", f"{exc}\nThe existing data does not load; fix it (see `mcfkg build`) "
                                   "before ingesting.")
-    found = matches(source, existing)  # type: ignore[arg-type]
+    found = matches(source, existing.quads)
     kept_apart = {parse_iri(value) for value in distinct}
     if stored_subjects is not None:  # decisions of the earlier ingest are recorded in its file
         for match in found:
@@ -120,7 +125,7 @@ def _ingest(settings: Settings, path: Path, same_as: list[str], distinct: list[s
         return Change("refused", f"a different version of {source.id} is already ingested ({target}); run "
                                  f"`mcfkg retract {source.id}` first, then ingest again. Nothing was written.",
                       str(source.iri))
-    clash = sorted({str(g) for *_, g in source.quads} & {str(q[3]) for q in existing})
+    clash = sorted({str(g) for *_, g in source.quads} & {str(g) for g in existing.graphs})
     if clash:
         return Change("refused", f"graph {clash[0]} already exists in data/; a source must bring graphs of its "
                                  "own. Nothing was written.", str(source.iri))
@@ -128,10 +133,18 @@ def _ingest(settings: Settings, path: Path, same_as: list[str], distinct: list[s
     with tempfile.TemporaryDirectory(prefix="mcfkg-ingest-") as scratch:
         candidate = Path(scratch) / target.name
         candidate.write_bytes(data)
-        outcome = _rebuild(settings, [*others, candidate], lambda: write_atomically(target, data),
-                           f"the graph with source {source.id}")
+        commit = lambda: write_atomically(target, data)  # noqa: E731
+        what = f"the graph with source {source.id}"
+        outcome = (_through_state(settings, state, candidate, commit, what) if state is not None else None)
+        if outcome is None:  # no state, or a source the state cannot take (it changes the vocabulary)
+            outcome = _rebuild(settings, [*others, candidate], commit, what)
     if isinstance(outcome, Change):
         return Change(outcome.status, outcome.message, str(source.iri), violations=outcome.violations)
+    if isinstance(outcome, Applied):
+        return Change("ingested", f"ingested {source.iri} into {target}: {quads} quads in {graphs} graph(s); "
+                                  f"{_applied_summary(settings, outcome)}", str(source.iri), quads, graphs,
+                      build={"asserted": outcome.asserted, "inferred": outcome.inferred, "graphs": outcome.graphs,
+                             "seconds": outcome.seconds, "incremental": True})
     return Change("ingested", f"ingested {source.iri} into {target}: {quads} quads in {graphs} "
                               f"graph(s); {_summary(settings, outcome)}", str(source.iri), quads, graphs,
                   build=_build_figures(outcome))
@@ -167,18 +180,47 @@ def _retract(settings: Settings, given: str, force: bool) -> Change:
                   build=_build_figures(outcome))
 
 
+def _loaded(files: list[Path]) -> Existing:
+    quads = list(load_dataset(files, CANONICAL_BASE).quads((None, None, None, None)))
+    return Existing(quads, {q[3] for q in quads})  # type: ignore[arg-type]
+
+
+def _through_state(settings: Settings, state: object, candidate: Path, commit: Callable[[], None],
+                   what: str) -> Applied | Change | None:
+    """Add the source through the build's state; None when the state cannot take it (build in full)."""
+    try:
+        return apply(settings, state, candidate, load_shapes(settings), commit)  # type: ignore[arg-type]
+    except Refused as exc:
+        return _refusal(exc.report, what)
+    except (NotIncremental, Unsupported):
+        return None
+    except LoadError as exc:
+        return Change("unusable", f"{exc}\nNothing was written or removed.")
+
+
+def _applied_summary(settings: Settings, applied: Applied) -> str:
+    return (f"reasoned and validated only what it changes, through {settings.dist_dir}/state "
+            f"({applied.asserted} asserted, {applied.inferred:+d} inferred triples) in "
+            f"{sum(applied.seconds.values()):.1f} s; N-Quads dump and VoID updated, other dumps removed until "
+            "the next `mcfkg build`")
+
+
 def _rebuild(settings: Settings, files: list[Path], commit: Callable[[], None], what: str) -> BuildResult | Change:
     """Build from ``files``, running ``commit`` once they conform; a refusal (nothing written) when they do not."""
     try:
         return build(settings, files=files, commit=commit)
     except BuildFailed as exc:
-        violations = _violations(exc.report)
-        count = sum(v.severity == "Violation" for v in violations)
-        return Change("refused", f"{what} does not conform to the shapes ({count} violation(s): focus node, path "
-                                 "and message listed); fix them and run the command again. Nothing was written "
-                                 "or removed.", violations=violations)
+        return _refusal(exc.report, what)
     except LoadError as exc:
         return Change("unusable", f"{exc}\nNothing was written or removed.")
+
+
+def _refusal(report: ValidationReport, what: str) -> Change:
+    violations = _violations(report)
+    count = sum(v.severity == "Violation" for v in violations)
+    return Change("refused", f"{what} does not conform to the shapes ({count} violation(s): focus node, path "
+                             "and message listed); fix them and run the command again. Nothing was written "
+                             "or removed.", violations=violations)
 
 
 def _violations(report: ValidationReport) -> tuple[Violation, ...]:

@@ -56,6 +56,15 @@ class Match:
     name: str
 
 
+@dataclass(frozen=True)
+class Existing:
+    """The graph a source joins, as matching reads it: quads (every one, or those naming, identifying or
+    describing the source's entities) and the names of the graphs already taken."""
+
+    quads: list[Quad]
+    graphs: set[Node]
+
+
 def normalise(name: str) -> str:
     """A name as compared: Unicode-normalised (NFKC), case-folded, without any white space."""
     return "".join(unicodedata.normalize("NFKC", name).casefold().split())

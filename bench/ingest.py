@@ -1,0 +1,150 @@
+"""Ingest time through the build's state (mcfkg.incremental) against a full rebuild, on generated data.
+
+For each size, ``bench/generate`` writes the base (SEED) and a slightly larger set from the same
+world; the larger set's sources that the base lacks are the new sources (they name the base's
+cities, plans, grants and agencies, as a new release would). Then, through the console script:
+
+1. ``mcfkg build`` of the base (timed: the full rebuild an ingest used to run);
+2. ``mcfkg ingest`` of a 1,000-fact source (``bench/sources.py``'s synthetic source, its enterprises
+   in one of the base's cities) and of the new generated sources, one after the other, each timed
+   end to end (process start to exit) with the stages the command reports;
+3. at sizes up to ``--compare-up-to``, ``mcfkg build`` of the resulting data/ into another folder,
+   and the two N-Quads dumps compared by content (blank nodes relabelled canonically per graph).
+
+Writes ``bench/results/ingest-<time>.{md,json}``. Memory: each command under ``prlimit --as``.
+
+    nice -n 5 .venv/bin/python bench/ingest.py --sizes 10k 100k 1m
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Dataset
+from rdflib.compare import to_canonical_graph
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import generate  # noqa: E402
+from sources import synthetic  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).parent / "mcfkg"
+RESULTS = Path(__file__).parent / "results"
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+EXTRA = 2_500  # triples of new sources generated beyond the base
+MEMORY = "--as=16000000000"
+
+
+def run(root: Path, dist: str, *args: str) -> tuple[float, str]:
+    """Seconds ``mcfkg ARGS`` takes on the project under ``root``, and its standard output; it must succeed."""
+    env = {**os.environ, "MCFKG_ONTOLOGY_DIR": str(root / "ontology"), "MCFKG_DATA_DIR": str(root / "data"),
+           "MCFKG_DIST_DIR": str(root / dist), "MCFKG_INCREMENTAL_FROM_QUADS": "0"}
+    start = time.perf_counter()
+    done = subprocess.run(["prlimit", MEMORY, str(SCRIPT), *args], env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"mcfkg {' '.join(args)} failed ({done.returncode}):\n{done.stderr}{done.stdout}")
+    return seconds, done.stdout
+
+
+def prepare(work: Path, size: int, seed: int) -> tuple[Path, list[Path]]:
+    """The base project under ``work`` and the new sources' files (not in its data/)."""
+    root = work / f"base-{size}"
+    if root.exists():
+        shutil.rmtree(root)
+    generate(root / "data", size, seed)
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    larger = work / f"larger-{size}"
+    shutil.rmtree(larger, ignore_errors=True)
+    generate(larger, size + EXTRA, seed)
+    have = {path.name for path in (root / "data" / "sources").iterdir()}
+    new = sorted((p for p in (larger / "sources").iterdir() if p.name not in have), key=lambda p: p.stat().st_mtime_ns)
+    incoming = work / f"incoming-{size}"
+    shutil.rmtree(incoming, ignore_errors=True)
+    incoming.mkdir()
+    moved = [Path(shutil.copy(path, incoming / path.name)) for path in new[:-1]]  # the last one is cut short
+    city = _a_city(root / "data" / "sources")
+    synthetic_file = incoming / "synthetic-bench-source.trig"
+    synthetic_file.write_text(synthetic(1000, city=city, publisher=f"{city}-drc"))
+    return root, [synthetic_file, *moved[:3]]
+
+
+def _a_city(folder: Path) -> str:
+    for path in sorted(folder.iterdir()):
+        found = re.search(r"mcfid:([a-z-]+) a mcf:City", path.read_text())
+        if found:
+            return found.group(1)
+    raise SystemExit(f"no city in {folder}")
+
+
+def canonical_quads(dump: Path) -> set[tuple[str, object]]:
+    ds = Dataset()
+    ds.parse(dump, format="nquads")
+    return {(str(g.identifier), t) for g in ds.graphs() for t in to_canonical_graph(g)}
+
+
+def measure(label: str, size: int, seed: int, work: Path, compare_up_to: int) -> dict[str, object]:
+    root, sources = prepare(work, size, seed)
+    build_s, _ = run(root, "dist", "build")
+    quads = sum(1 for _ in open(root / "dist" / "mcfkg.nq", "rb"))
+    print(f"{label}: full build {build_s:.1f} s ({quads} quads)", flush=True)
+    ingests = []
+    for source in sources:
+        seconds, out = run(root, "dist", "ingest", "--json", str(source))
+        change = json.loads(out)
+        ingests.append({"source": source.name, "quads": change["quads"], "seconds": round(seconds, 2),
+                        "incremental": change["build"].get("incremental", False), "stages": change["build"]["seconds"]})
+        print(f"  ingest {source.name}: {change['quads']} quads, {seconds:.2f} s {change['build']['seconds']}", flush=True)
+    same = None
+    if size <= compare_up_to:
+        run(root, "full", "build")
+        same = canonical_quads(root / "dist" / "mcfkg.nq") == canonical_quads(root / "full" / "mcfkg.nq")
+        print(f"  same dump as a full build of the result: {same}", flush=True)
+    shutil.rmtree(root)
+    return {"size": label, "quads": quads, "full_build_s": round(build_s, 1), "ingests": ingests, "same_as_full": same}
+
+
+def report(rows: list[dict[str, object]], command: str) -> str:
+    lines = [f"# Ingest through the build's state, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
+             f"- command: `{command}`", f"- machine: {os.cpu_count()} cores, Python {platform.python_version()}",
+             "- each time is one `mcfkg ingest --json` process, start to exit (Python start-up and imports included)",
+             "", "| graph | quads | full build s | source | quads | ingest s | stages s | same as full build |",
+             "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        for ingest in row["ingests"]:  # type: ignore[attr-defined]
+            stages = ", ".join(f"{k} {v}" for k, v in ingest["stages"].items())
+            same = {None: "not compared", True: "yes", False: "**no**"}[row["same_as_full"]]  # type: ignore[index]
+            lines.append(f"| {row['size']} | {row['quads']:,} | {row['full_build_s']} | {ingest['source']} | "
+                         f"{ingest['quads']} | {ingest['seconds']} | {stages} | {same} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", nargs="+", default=["10k", "100k"], choices=SIZES)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/mcfkg-bench-ingest"))
+    parser.add_argument("--compare-up-to", type=int, default=100_000)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = [measure(label, SIZES[label], args.seed, args.work, args.compare_up_to) for label in args.sizes]
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    RESULTS.mkdir(exist_ok=True)
+    command = "nice -n 5 .venv/bin/python bench/ingest.py " + " ".join(sys.argv[1:])
+    (RESULTS / f"ingest-{stamp}.md").write_text(report(rows, command))
+    (RESULTS / f"ingest-{stamp}.json").write_text(json.dumps(rows, indent=2))
+    print(report(rows, command))
+
+
+if __name__ == "__main__":
+    main()

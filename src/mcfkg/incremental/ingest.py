@@ -1,0 +1,182 @@
+"""Adding one source to a built graph through its state: reason, validate and publish only what it changes.
+
+The result is the build a full ``mcfkg build`` of ``data/`` with the source would give (the
+tests compare the two), reached in time proportional to the source rather than to the graph:
+
+1. the source's triples join the state's closures (:mod:`.reasoning`) and the focus nodes they
+   can affect are validated (:mod:`.validation`); a violation refuses the source with nothing written;
+2. the source file is written (the commit point, as in a full build);
+3. the state is marked as belonging to no dump, then brought up to date: the source's quads, the
+   inferences they add, and the inferred triples the source now states (a full build infers only
+   what is not asserted) moved out of the inferred graph;
+4. the VoID description and the N-Quads dump (last: servers take a build by it) are rewritten,
+   and the state is recorded as belonging to the new dump.
+
+A crash before step 4 ends leaves a dump older than ``data/`` (``mcfkg.dist.staleness``) and a state
+belonging to no dump, so the next command builds in full. Dumps in the other formats are not
+rewritten (that costs a pass over the whole graph): an ingest through the state removes them,
+and ``mcfkg build`` writes them again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import VOID
+
+from mcfkg.config import Settings
+from mcfkg.export import FORMATS, VOID_FILE, VOID_PREFIXES, dump_file
+from mcfkg.graph import load_dataset, rebase
+from mcfkg.incremental import dump as nquads
+from mcfkg.incremental.reasoning import delta_consequences
+from mcfkg.incremental.state import (
+    PUBLISHED_CLOSURE, VALIDATION_CLOSURE, VOID_GRAPH, forget, open_state, record, state_dir, wanted,
+)
+from mcfkg.incremental.stored_graph import StoredGraph
+from mcfkg.incremental.terms import Triple, to_ox, to_rdflib
+from mcfkg.incremental.validation import validate_change
+from mcfkg.incremental.void import updated_void
+from mcfkg.sources.document import IncomingSource, write_atomically
+from mcfkg.sources.reconcile import IDENTITY_PROPERTIES, NAME_PROPERTIES, Existing
+from mcfkg.validate import ValidationReport
+from mcfkg.vocab import CANONICAL_BASE, Vocab
+
+Quad = tuple[Triple, ox.NamedNode]
+
+
+@dataclass
+class Applied:
+    """What an incremental ingest added: counts as :class:`mcfkg.build.BuildResult` gives them, and time per stage."""
+
+    asserted: int
+    inferred: int
+    graphs: int
+    report: ValidationReport
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    """The graph with the source does not conform; ``report`` says where. Nothing was written."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report = report
+        super().__init__("the source does not conform to the shapes")
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    seconds[stage] = round(time.perf_counter() - start, 3)
+
+
+def state_of(settings: Settings) -> ox.Store | None:
+    """The state of the current build in ``settings.dist_dir`` if it keeps one, else None (build in full)."""
+    if not wanted(_dump(settings), settings.incremental_from_quads):
+        return None
+    return open_state(settings.dist_dir, _dump(settings))
+
+
+def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, commit: Callable[[], None]) -> Applied:
+    """Add the source in ``candidate`` (the file ``commit`` will move into ``data/``) through ``store``.
+
+    Raises :class:`Refused` (nothing written) when the graph with the source does not conform, and
+    :class:`mcfkg.incremental.state.NotIncremental` or :class:`mcfkg.reasoner.Unsupported` when the
+    source cannot be added this way (the caller builds in full).
+    """
+    seconds: dict[str, float] = {}
+    vocab = Vocab(settings.base_iri)
+    with _timed(seconds, "load"):
+        source = load_dataset([candidate], settings.base_iri)
+        quads = [((s, p, o), g) for s, p, o, g in source.quads((None, None, None, None))]
+        added = {triple for triple, _ in quads}
+    with _timed(seconds, "reason"):
+        gained = delta_consequences(store, added, vocab)
+    with _timed(seconds, "validate"):
+        report = validate_change(store, added, gained.validation, source, shapes, vocab)
+    if not report.conforms:
+        raise Refused(report)
+    commit()
+    with _timed(seconds, "publish"):
+        inferred = ox.NamedNode(str(vocab.inferred_graph))
+        terms = {to_rdflib(q.subject) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(vocab.ontology_graph)))}
+        new_quads = [ox.Quad(*map(to_ox, triple), to_ox(graph)) for triple, graph in quads]  # type: ignore[misc]
+        new_inferred = [ox.Quad(*map(to_ox, t), inferred) for t in gained.published if t[0] not in terms]  # type: ignore[misc]
+        now_stated = [q for q in (ox.Quad(*map(to_ox, t), inferred) for t in added) if q in store]  # type: ignore[misc]
+        published_added = [q for q in new_quads if q not in store] + new_inferred
+        directory = state_dir(settings.dist_dir)
+        forget(directory)  # from here on the state is changed: a crash leaves it belonging to no dump
+        void = updated_void(StoredGraph(store, VOID_GRAPH), store, [_rdflib(q) for q in published_added],  # type: ignore[arg-type]
+                            [_rdflib(q) for q in now_stated], vocab)
+        _update_state(store, published_added, now_stated, gained.validation, gained.published, added)
+        for spec in FORMATS.values():  # stale now; `mcfkg build` writes them again
+            if spec.name != "nquads":
+                (settings.dist_dir / dump_file(spec)).unlink(missing_ok=True)
+        _write_void(settings, void)
+        nquads.rewrite(_dump(settings), published_added, now_stated)
+        store.flush()
+        record(directory, _dump(settings))
+    return Applied(asserted=len(added), inferred=len(new_inferred) - len(now_stated), graphs=len({g for _, g in quads}),
+                   report=report, seconds=seconds)
+
+
+def _update_state(store: ox.Store, published: list[ox.Quad], now_stated: list[ox.Quad], validation: list[Triple],
+                  closure: list[Triple], added: set[Triple]) -> None:
+    """The state after the change: what a full build of the new data would have written."""
+    store.extend([*published,
+                  *(ox.Quad(*map(to_ox, t), VALIDATION_CLOSURE) for t in validation),  # type: ignore[misc]
+                  *(ox.Quad(*map(to_ox, t), PUBLISHED_CLOSURE) for t in closure)])  # type: ignore[misc]
+    for quad in now_stated:
+        store.remove(quad)
+    for graph in (VALIDATION_CLOSURE, PUBLISHED_CLOSURE):  # a closure holds no asserted triple
+        for t in added:
+            quad = ox.Quad(*map(to_ox, t), graph)  # type: ignore[misc]
+            if quad in store:
+                store.remove(quad)
+
+
+def _dump(settings: Settings) -> Path:
+    return settings.dist_dir / dump_file(FORMATS["nquads"])
+
+
+def _write_void(settings: Settings, void: StoredGraph) -> None:
+    for spec in FORMATS.values():  # the dumps this ingest removed are no longer offered
+        if not (settings.dist_dir / dump_file(spec)).is_file():
+            for dataset, _, dumped in list(void.triples((None, VOID.dataDump, None))):
+                if str(dumped).endswith("/" + dump_file(spec)):
+                    void.remove((dataset, VOID.dataDump, dumped))
+                    void.remove((dumped, None, None))
+    write_atomically(settings.dist_dir / VOID_FILE, void.turtle(VOID_PREFIXES))
+
+
+def _rdflib(quad: ox.Quad) -> tuple:
+    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), to_rdflib(quad.graph_name))
+
+
+def existing_for(store: ox.Store, source: IncomingSource, base_iri: str) -> Existing:
+    """What matching the source's entities needs from the graph, read from the state instead of ``data/``:
+    the asserted names and identity links, a quad for each of the source's subjects the graph already
+    describes, and which of the source's graphs are taken (all as ``data/`` writes them: canonical base)."""
+    private = {str(g) for g in (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, ox.NamedNode(str(Vocab(base_iri).inferred_graph)))}
+    back = lambda node: rebase(node, CANONICAL_BASE, from_base=base_iri)  # noqa: E731
+    there = lambda node: to_ox(rebase(node, base_iri))  # noqa: E731
+
+    def asserted(quads: Iterator[ox.Quad]) -> Iterator[tuple]:
+        for q in quads:
+            if str(q.graph_name) not in private:
+                yield back(to_rdflib(q.subject)), to_rdflib(q.predicate), back(to_rdflib(q.object)), back(to_rdflib(q.graph_name))
+
+    quads = [quad for p in (*NAME_PROPERTIES, *IDENTITY_PROPERTIES)
+             for quad in asserted(store.quads_for_pattern(None, to_ox(p), None))]
+    for subject in {s for s, *_ in source.quads}:
+        described = next(asserted(store.quads_for_pattern(there(subject), None, None)), None)
+        if described is not None:
+            quads.append(described)
+    graphs = {g for *_, g in source.quads if store.contains_named_graph(there(g))}
+    return Existing(quads, graphs)

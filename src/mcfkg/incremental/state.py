@@ -1,0 +1,126 @@
+"""The build's state on disk (``dist/state/``): what an incremental ingest starts from instead of ``data/``.
+
+A full build reasons over every source and validates everything; an ingest after it needs only
+what the new source can change, but it needs the rest at hand to join with. So every build also
+writes an on-disk pyoxigraph store (RocksDB) holding
+
+- every quad the build published: the asserted graphs (sources, ontology, curation, links) and
+  the inferred graph, exactly as in ``dist/mcfkg.nq``;
+- :data:`VALIDATION_CLOSURE`: the consequences SHACL validates against (``Consequences.validation``
+  of :mod:`mcfkg.reason`: no typing by ``rdfs:domain``/``rdfs:range``);
+- :data:`PUBLISHED_CLOSURE`: every useful consequence (``Consequences.published``), including those
+  about the vocabulary's own terms that the inferred graph leaves out: an incremental reasoner
+  joins with them;
+- :data:`VOID_GRAPH`: the build's VoID description, which an ingest updates in place (read into
+  rdflib and written back, it took longer than the rest of the ingest).
+
+The state belongs to one N-Quads dump: its record names the dump's file identity (inode, mtime,
+size), and :func:`open_state` returns None when they differ (a crash between writing one and
+the other, a build made by an older version, a dump copied in by hand). The caller then builds in
+full, which writes both again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mcfkg.incremental.terms import Triple, to_ox
+
+STATE_DIR = "state"
+RECORD = "mcfkg-state.json"  # inside the store's directory; RocksDB leaves other files alone
+VALIDATION_CLOSURE = ox.NamedNode("urn:mcfkg:state:validation-closure")
+PUBLISHED_CLOSURE = ox.NamedNode("urn:mcfkg:state:published-closure")
+VOID_GRAPH = ox.NamedNode("urn:mcfkg:state:void")
+STATE_GRAPHS = (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, VOID_GRAPH)
+
+
+class NotIncremental(Exception):
+    """The change cannot be applied to the state alone (it changes the vocabulary, say): build in full."""
+
+
+def state_dir(dist_dir: Path) -> Path:
+    """Where the state of the build in ``dist_dir`` lives."""
+    return Path(dist_dir) / STATE_DIR
+
+
+def wanted(dump: Path, from_quads: int) -> bool:
+    """Whether the build whose dump is ``dump`` is large enough to keep a state (``Settings.incremental_from_quads``).
+
+    Below it a full build takes about as long as an ingest through a state, and rewrites every dump.
+    """
+    # an N-Quads line of this graph is about 230 bytes: the file's size decides, without a pass over it
+    return dump.is_file() and dump.stat().st_size >= from_quads * 230
+
+
+def remove_state(dist_dir: Path) -> None:
+    """Remove the state beside a build that keeps none (an earlier, larger build may have left one)."""
+    shutil.rmtree(state_dir(dist_dir), ignore_errors=True)
+
+
+def dump_identity(dump: Path) -> list[int]:
+    """What tells one N-Quads dump from another: a build or an ingest replaces the file, never edits it."""
+    found = dump.stat()
+    return [found.st_ino, found.st_mtime_ns, found.st_size]
+
+
+def write_state(dist_dir: Path, dump: Path, validation: Iterable[Triple], published: Iterable[Triple],
+                void: Path | None = None) -> Path:
+    """The state of the build whose N-Quads dump is ``dump`` and VoID ``void``, written beside them; replaces
+    any earlier state.
+
+    The store is written in a temporary sibling and renamed into place, so a reader finds the
+    old state, no state, or the new one, each with its record.
+    """
+    target = state_dir(dist_dir)
+    scratch = Path(tempfile.mkdtemp(prefix=".state-", dir=dist_dir))
+    try:
+        store = ox.Store(str(scratch))
+        # parse() keeps the dump's blank node labels (bulk_load renames them): the closures name the same nodes
+        store.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+        if void is not None:
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, VOID_GRAPH)
+                              for q in ox.parse(path=str(void), format=ox.RdfFormat.TURTLE))
+        for graph, triples in ((VALIDATION_CLOSURE, validation), (PUBLISHED_CLOSURE, published)):
+            store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples)  # type: ignore[arg-type]
+        store.flush()
+        del store
+        record(scratch, dump)
+        retired = target.with_name(f".state-old-{os.getpid()}")
+        if target.exists():
+            os.replace(target, retired)
+        os.replace(scratch, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def record(directory: Path, dump: Path) -> None:
+    """Name ``dump`` as the dump the state in ``directory`` belongs to (written last, atomically)."""
+    partial = directory / f".{RECORD}.part"
+    partial.write_text(json.dumps({"dump": dump_identity(dump)}))
+    os.replace(partial, directory / RECORD)
+
+
+def forget(directory: Path) -> None:
+    """Mark the state as belonging to no dump: done before the state is changed, so a crash half-way is seen."""
+    (directory / RECORD).unlink(missing_ok=True)
+
+
+def open_state(dist_dir: Path, dump: Path) -> ox.Store | None:
+    """The state store of the build whose dump is ``dump``, or None when there is no such state."""
+    directory = state_dir(dist_dir)
+    try:
+        recorded = json.loads((directory / RECORD).read_text())["dump"]
+        if recorded != dump_identity(dump):
+            return None
+        return ox.Store(str(directory))
+    except (OSError, ValueError, KeyError):
+        return None

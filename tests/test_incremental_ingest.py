@@ -106,3 +106,20 @@ def test_without_a_current_state_the_ingest_builds_in_full(project: Path) -> Non
     after = _ingest(project, *EXT_IDS)  # the full build wrote a new state
     assert after["build"]["incremental"] is True
     _assert_same_as_full_build(project)
+
+
+def test_the_state_finds_the_entities_to_decide_on(project: Path, tmp_path: Path) -> None:
+    asked = _mcfkg(project, "ingest", "--json", str(OPTICS))
+    assert asked.returncode == 1, asked.stdout
+    pending = json.loads(asked.stdout)["pending"]
+    assert {(p["new"], p["existing"]) for p in pending} == {
+        ("https://w3id.org/mcfkg/id/test-fixture-mianyang", "https://w3id.org/mcfkg/id/mianyang")}
+    decided = _ingest(project, str(OPTICS), "--same-as", "mcfid:test-fixture-mianyang=mcfid:mianyang")
+    assert decided["build"]["incremental"] is True
+    # the ingested source's names are in the state now: a source naming its works under a new IRI is asked about it
+    namesake = tmp_path / GRANT_NOTE.name
+    namesake.write_text(GRANT_NOTE.read_text().replace('"Invented Test Newsdesk"@en', '"Qingshan Test  OPTICS Works"@en'))
+    asked = _mcfkg(project, "ingest", "--json", str(namesake))
+    assert asked.returncode == 1, asked.stdout
+    assert [(p["new"], p["existing"]) for p in json.loads(asked.stdout)["pending"]] == [
+        ("https://w3id.org/mcfkg/id/test-fixture-newsdesk", "https://w3id.org/mcfkg/id/test-fixture-qingshan-optics-works")]

@@ -16,7 +16,7 @@ from rdflib import OWL, RDFS, SKOS, Dataset, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
 from mcfkg.sources.document import IncomingSource, read_incoming
-from mcfkg.sources.reconcile import Match, external_id, matches
+from mcfkg.sources.reconcile import Existing, Match, external_id, matches
 from project_copy import built_copy, run_mcfkg
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,18 +215,18 @@ EXISTING_QUADS = {
 ])
 def test_a_new_entity_sharing_an_external_id_is_a_match(triple: tuple[object, object, object],
                                                         shared: tuple[str, str]) -> None:
-    assert matches(_source(triple), EXISTING_QUADS) == [  # type: ignore[arg-type]
+    assert matches(_source(triple), Existing.of(EXISTING_QUADS)) == [
         Match(URIRef(ID + "new"), URIRef(ID + shared[0]), shared[1])]
 
 
 def test_close_matches_described_entities_and_other_ids_are_not_matches() -> None:
     new = URIRef(ID + "new")
-    assert matches(_source((new, SKOS.closeMatch, URIRef("https://sws.geonames.org/1794299/"))), EXISTING_QUADS) == []  # type: ignore[arg-type]
-    assert matches(_source((new, OWL.sameAs, URIRef("https://sws.geonames.org/1800627/"))), EXISTING_QUADS) == []  # type: ignore[arg-type]
-    assert matches(_source((new, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q148"))), EXISTING_QUADS) == []  # type: ignore[arg-type]
+    assert matches(_source((new, SKOS.closeMatch, URIRef("https://sws.geonames.org/1794299/"))), Existing.of(EXISTING_QUADS)) == []
+    assert matches(_source((new, OWL.sameAs, URIRef("https://sws.geonames.org/1800627/"))), Existing.of(EXISTING_QUADS)) == []
+    assert matches(_source((new, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q148"))), Existing.of(EXISTING_QUADS)) == []
     restated = (URIRef(ID + "sichuan"), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q19770"))
-    assert matches(_source(restated), EXISTING_QUADS) == []  # type: ignore[arg-type]  # not new: described already
+    assert matches(_source(restated), Existing.of(EXISTING_QUADS)) == []  # not new: described already
     both = matches(_source((new, RDFS.label, Literal("sichuan ", lang="en")),  # a name and an ID: one row each
-                           (new, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q19770"))), EXISTING_QUADS)  # type: ignore[arg-type]
+                           (new, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q19770"))), Existing.of(EXISTING_QUADS))
     assert [m.name for m in both] == ["sichuan", "wikidata:Q19770"]
     assert external_id(URIRef(ID + "sichuan")) is None and external_id(Literal("Q19770")) is None

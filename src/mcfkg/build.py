@@ -16,11 +16,11 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from mcfkg.config import Settings
-from mcfkg.export import FORMATS, VOID_FILE, dump_file, load_context, write_dist
+from mcfkg.export import FORMATS, dump_file, load_context, write_dist
 from mcfkg.graph import load_dataset, load_graph, source_files
-from mcfkg.incremental.state import remove_state, wanted, write_state
+from mcfkg.incremental.state import remove_state, wanted, write_build_state
 from mcfkg.per_source import per_source_results
-from mcfkg.reason import closures, infer, validation_graph
+from mcfkg.reason import infer, validation_graph
 from mcfkg.validate import ValidationReport, validate
 from mcfkg.vocab import Vocab
 
@@ -106,8 +106,7 @@ def build(
     dump = settings.dist_dir / dump_file(FORMATS["nquads"])
     if wanted(dump, settings.incremental_from_quads):
         with _timed(seconds, "state"):  # what the next ingest starts from (mcfkg.incremental)
-            found = closures(ds, vocab)
-            write_state(settings.dist_dir, dump, found.validation, found.published, settings.dist_dir / VOID_FILE)
+            write_build_state(ds, settings.dist_dir, vocab)
     else:
         remove_state(settings.dist_dir)
     graphs = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
 from mcfkg.config import Settings
@@ -36,14 +36,15 @@ from mcfkg.graph import load_dataset, rebase
 from mcfkg.incremental import dump as nquads
 from mcfkg.incremental.reasoning import delta_consequences
 from mcfkg.incremental.state import (
-    PUBLISHED_CLOSURE, VALIDATION_CLOSURE, VOID_GRAPH, forget, open_state, record, state_dir, wanted,
+    MATCH_KEY, MATCH_KEYS, PUBLISHED_CLOSURE, STATE_GRAPHS, VALIDATION_CLOSURE, VOID_GRAPH, forget, key_quads,
+    open_state, record, state_dir, wanted,
 )
 from mcfkg.incremental.stored_graph import StoredGraph
 from mcfkg.incremental.terms import Triple, to_ox, to_rdflib
 from mcfkg.incremental.validation import validate_change
 from mcfkg.incremental.void import updated_void
 from mcfkg.sources.document import IncomingSource, write_atomically
-from mcfkg.sources.reconcile import IDENTITY_PROPERTIES, NAME_PROPERTIES, Existing
+from mcfkg.sources.reconcile import Existing, match_keys
 from mcfkg.validate import ValidationReport
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 
@@ -92,6 +93,7 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
     """
     seconds: dict[str, float] = {}
     vocab = Vocab(settings.base_iri)
+    back = lambda node: rebase(node, CANONICAL_BASE, from_base=settings.base_iri)  # noqa: E731
     with _timed(seconds, "load"):
         source = load_dataset([candidate], settings.base_iri)
         quads = [((s, p, o), g) for s, p, o, g in source.quads((None, None, None, None))]
@@ -115,6 +117,7 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
         void = updated_void(StoredGraph(store, VOID_GRAPH), store, [_rdflib(q) for q in published_added],  # type: ignore[arg-type]
                             [_rdflib(q) for q in now_stated], vocab)
         _update_state(store, published_added, now_stated, gained.validation, gained.published, added)
+        store.extend(key_quads(match_keys((back(s), p, back(o)) for s, p, o in added)))
         for spec in FORMATS.values():  # stale now; `mcfkg build` writes them again
             if spec.name != "nquads":
                 (settings.dist_dir / dump_file(spec)).unlink(missing_ok=True)
@@ -160,23 +163,15 @@ def _rdflib(quad: ox.Quad) -> tuple:
 
 
 def existing_for(store: ox.Store, source: IncomingSource, base_iri: str) -> Existing:
-    """What matching the source's entities needs from the graph, read from the state instead of ``data/``:
-    the asserted names and identity links, a quad for each of the source's subjects the graph already
-    describes, and which of the source's graphs are taken (all as ``data/`` writes them: canonical base)."""
-    private = {str(g) for g in (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, ox.NamedNode(str(Vocab(base_iri).inferred_graph)))}
-    back = lambda node: rebase(node, CANONICAL_BASE, from_base=base_iri)  # noqa: E731
+    """What reconciling the source needs from the graph, by lookups in the state instead of reading ``data/``:
+    the entities sharing a match key with the source's, which of the source's subjects the graph already
+    describes and which of its graphs are taken (canonical IRIs, as ``data/`` writes them)."""
+    private = {str(g) for g in (*STATE_GRAPHS, ox.NamedNode(str(Vocab(base_iri).inferred_graph)))}
     there = lambda node: to_ox(rebase(node, base_iri))  # noqa: E731
-
-    def asserted(quads: Iterator[ox.Quad]) -> Iterator[tuple]:
-        for q in quads:
-            if str(q.graph_name) not in private:
-                yield back(to_rdflib(q.subject)), to_rdflib(q.predicate), back(to_rdflib(q.object)), back(to_rdflib(q.graph_name))
-
-    quads = [quad for p in (*NAME_PROPERTIES, *IDENTITY_PROPERTIES)
-             for quad in asserted(store.quads_for_pattern(None, to_ox(p), None))]
-    for subject in {s for s, *_ in source.quads}:
-        described = next(asserted(store.quads_for_pattern(there(subject), None, None)), None)
-        if described is not None:
-            quads.append(described)
+    wanted_keys = {key for keys in match_keys((s, p, o) for s, p, o, _ in source.quads).values() for key in keys}
+    by_key = {key: {URIRef(q.subject.value) for q in store.quads_for_pattern(None, MATCH_KEY, ox.Literal(key), MATCH_KEYS)}
+              for key in wanted_keys}
+    described = {s for s in {s for s, *_ in source.quads}
+                 if any(str(q.graph_name) not in private for q in store.quads_for_pattern(there(s), None, None))}
     graphs = {g for *_, g in source.quads if store.contains_named_graph(there(g))}
-    return Existing(quads, graphs)
+    return Existing(by_key, described, graphs)

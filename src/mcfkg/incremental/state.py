@@ -12,7 +12,10 @@ writes an on-disk pyoxigraph store (RocksDB) holding
   about the vocabulary's own terms that the inferred graph leaves out: an incremental reasoner
   joins with them;
 - :data:`VOID_GRAPH`: the build's VoID description, which an ingest updates in place (read into
-  rdflib and written back, it took longer than the rest of the ingest).
+  rdflib and written back, it took longer than the rest of the ingest);
+- :data:`MATCH_KEYS`: each entity's names and external IDs as reconciling compares them
+  (:func:`mcfkg.sources.reconcile.match_keys`, canonical IRIs), so an ingest finds the entities
+  sharing one with a new entity by lookup rather than by reading every name.
 
 The state belongs to one N-Quads dump: its record names the dump's file identity (inode, mtime,
 size), and :func:`open_state` returns None when they differ (a crash between writing one and
@@ -26,10 +29,18 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Dataset, URIRef
+from rdflib.term import Node
+
+from mcfkg.export import FORMATS, VOID_FILE, dump_file
+from mcfkg.graph import rebase
+from mcfkg.reason import closures
+from mcfkg.sources.reconcile import IDENTITY_PROPERTIES, NAME_PROPERTIES, match_keys
+from mcfkg.vocab import CANONICAL_BASE, Vocab
 
 from mcfkg.incremental.terms import Triple, to_ox
 
@@ -38,7 +49,9 @@ RECORD = "mcfkg-state.json"  # inside the store's directory; RocksDB leaves othe
 VALIDATION_CLOSURE = ox.NamedNode("urn:mcfkg:state:validation-closure")
 PUBLISHED_CLOSURE = ox.NamedNode("urn:mcfkg:state:published-closure")
 VOID_GRAPH = ox.NamedNode("urn:mcfkg:state:void")
-STATE_GRAPHS = (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, VOID_GRAPH)
+MATCH_KEYS = ox.NamedNode("urn:mcfkg:state:match-keys")
+MATCH_KEY = ox.NamedNode("urn:mcfkg:state:match-key")
+STATE_GRAPHS = (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, VOID_GRAPH, MATCH_KEYS)
 
 
 class NotIncremental(Exception):
@@ -70,8 +83,22 @@ def dump_identity(dump: Path) -> list[int]:
     return [found.st_ino, found.st_mtime_ns, found.st_size]
 
 
+def write_build_state(ds: Dataset, dist_dir: Path, vocab: Vocab) -> Path:
+    """The state of the build of ``ds`` just written to ``dist_dir`` (its dump and VoID are there)."""
+    found = closures(ds, vocab)
+
+    def canonical(node: Node) -> Node:
+        return rebase(node, CANONICAL_BASE, from_base=vocab.base)
+
+    named = ((s, p, o) for p in (*NAME_PROPERTIES, *IDENTITY_PROPERTIES) for s, _, o, g in ds.quads((None, p, None, None))
+             if getattr(g, "identifier", g) != vocab.inferred_graph)
+    keys = match_keys((canonical(s), p, canonical(o)) for s, p, o in named)
+    return write_state(dist_dir, dist_dir / dump_file(FORMATS["nquads"]), found.validation, found.published,
+                       dist_dir / VOID_FILE, keys)
+
+
 def write_state(dist_dir: Path, dump: Path, validation: Iterable[Triple], published: Iterable[Triple],
-                void: Path | None = None) -> Path:
+                void: Path | None = None, keys: Mapping[URIRef, Iterable[str]] | None = None) -> Path:
     """The state of the build whose N-Quads dump is ``dump`` and VoID ``void``, written beside them; replaces
     any earlier state.
 
@@ -84,6 +111,7 @@ def write_state(dist_dir: Path, dump: Path, validation: Iterable[Triple], publis
         store = ox.Store(str(scratch))
         # parse() keeps the dump's blank node labels (bulk_load renames them): the closures name the same nodes
         store.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+        store.bulk_extend(key_quads(keys or {}))
         if void is not None:
             store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, VOID_GRAPH)
                               for q in ox.parse(path=str(void), format=ox.RdfFormat.TURTLE))
@@ -100,6 +128,13 @@ def write_state(dist_dir: Path, dump: Path, validation: Iterable[Triple], publis
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target
+
+
+def key_quads(keys: Mapping[URIRef, Iterable[str]]) -> Iterator[ox.Quad]:
+    """The quads of :data:`MATCH_KEYS` saying that each entity has each of its keys."""
+    for entity, found in keys.items():
+        for key in found:
+            yield ox.Quad(ox.NamedNode(str(entity)), MATCH_KEY, ox.Literal(key), MATCH_KEYS)
 
 
 def record(directory: Path, dump: Path) -> None:

@@ -96,7 +96,7 @@ def _ingest(settings: Settings, path: Path, same_as: list[str], distinct: list[s
     except LoadError as exc:
         return Change("unusable", f"{exc}\nThe existing data does not load; fix it (see `mcfkg build`) "
                                   "before ingesting.")
-    found = matches(source, existing.quads)
+    found = matches(source, existing)
     kept_apart = {parse_iri(value) for value in distinct}
     if stored_subjects is not None:  # decisions of the earlier ingest are recorded in its file
         for match in found:
@@ -181,8 +181,7 @@ def _retract(settings: Settings, given: str, force: bool) -> Change:
 
 
 def _loaded(files: list[Path]) -> Existing:
-    quads = list(load_dataset(files, CANONICAL_BASE).quads((None, None, None, None)))
-    return Existing(quads, {q[3] for q in quads})  # type: ignore[arg-type]
+    return Existing.of(list(load_dataset(files, CANONICAL_BASE).quads((None, None, None, None))))  # type: ignore[arg-type]
 
 
 def _through_state(settings: Settings, state: object, candidate: Path, commit: Callable[[], None],

@@ -58,11 +58,23 @@ class Match:
 
 @dataclass(frozen=True)
 class Existing:
-    """The graph a source joins, as matching reads it: quads (every one, or those naming, identifying or
-    describing the source's entities) and the names of the graphs already taken."""
+    """The graph a source joins, as an ingest reads it: entities by match key (:func:`match_keys`), the
+    subjects it describes (all of them, or at least the source's) and the names of its graphs (idem)."""
 
-    quads: list[Quad]
+    by_key: dict[str, set[URIRef]]
+    described: set[Node]
     graphs: set[Node]
+
+    @classmethod
+    def of(cls, quads: Iterable[Quad]) -> Existing:
+        """What ``quads`` (every quad of the graph without the source) hold."""
+        quads = list(quads)
+        triples = [(s, p, o) for s, p, o, _ in quads]
+        by_key: dict[str, set[URIRef]] = defaultdict(set)
+        for entity, keys in match_keys(triples).items():
+            for key in keys:
+                by_key[key].add(entity)
+        return cls(dict(by_key), {s for s, _, _ in triples}, {g for *_, g in quads})
 
 
 def normalise(name: str) -> str:
@@ -110,28 +122,31 @@ def ids_by_entity(quads: Iterable[tuple[Node, Node, Node]]) -> dict[URIRef, set[
     return ids
 
 
-def matches(source: IncomingSource, existing: Iterable[Quad]) -> list[Match]:
+def match_keys(triples: Iterable[tuple[Node, Node, Node]]) -> dict[URIRef, set[str]]:
+    """Each entity IRI (under ``id/``) → what it is matched by: ``name:`` its normalised names and ``id:``
+    its external IDs (two kinds, so a name never meets an ID)."""
+    triples = list(triples)
+    keys: dict[URIRef, set[str]] = defaultdict(set)
+    for kind, found in (("name", names_by_entity(triples)), ("id", ids_by_entity(triples))):
+        for entity, shared in found.items():
+            keys[entity].update(f"{kind}:{key}" for key in shared)
+    return keys
+
+
+def matches(source: IncomingSource, existing: Existing) -> list[Match]:
     """Every (new entity, existing entity) pair sharing a name or an external ID, in a stable order.
 
-    ``existing`` is every quad of the graph without the source; an entity it already describes
-    (as a subject) is not new, so a source that adds facts about ``mcfid:mianyang`` is not asked.
+    An entity the existing graph already describes (as a subject) is not new, so a source that adds
+    facts about ``mcfid:mianyang`` is not asked.
     """
-    existing_triples = [(s, p, o) for s, p, o, _ in existing]
-    source_triples = [(s, p, o) for s, p, o, _ in source.quads]
-    described = {s for s, _, _ in existing_triples}
     found = set()
-    for keys in (names_by_entity, ids_by_entity):
-        by_key: dict[str, set[URIRef]] = defaultdict(set)
-        for entity, shared in keys(existing_triples).items():
-            for key in shared:
-                by_key[key].add(entity)
-        for entity, shared in keys(source_triples).items():
-            if entity in described or entity == source.iri:
-                continue
-            for key in shared:
-                for other in by_key.get(key, ()):
-                    if other != entity:
-                        found.add(Match(entity, other, key))
+    for entity, shared in match_keys((s, p, o) for s, p, o, _ in source.quads).items():
+        if entity in existing.described or entity == source.iri:
+            continue
+        for key in shared:
+            for other in existing.by_key.get(key, ()):
+                if other != entity:
+                    found.add(Match(entity, other, key.partition(":")[2]))
     return sorted(found, key=lambda m: (str(m.new), str(m.existing), m.name))
 
 

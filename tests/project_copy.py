@@ -114,17 +114,27 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def run_mcfkg(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """`mcfkg ARGS` on the project copied under ``root`` (its ontology/, data/ and dist/), output captured."""
+def mcfkg_env(root: Path, **settings: str) -> dict[str, str]:
+    """The environment of `mcfkg` on the project copied under ``root`` (its ontology/, data/ and dist/), with
+    ``settings`` as ``MCFKG_<NAME>`` variables (``dist_dir="full"`` builds into ``root/full``)."""
     env = {"PATH": str(Path(MCFKG).parent), "MCFKG_ONTOLOGY_DIR": str(root / "ontology"),
            "MCFKG_DATA_DIR": str(root / "data"), "MCFKG_DIST_DIR": str(root / "dist")}
-    return subprocess.run([MCFKG, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    for name, value in settings.items():
+        env[f"MCFKG_{name.upper()}"] = str(root / value) if name.endswith("_dir") else value
+    return env
 
 
-def built_copy(root: Path) -> Path:
-    """The shipped ontology and data copied under ``root`` and built there (never the real data/)."""
+def run_mcfkg(root: Path, *args: str, timeout: float = 600, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`mcfkg ARGS` on the project copied under ``root`` (see :func:`mcfkg_env`), output captured."""
+    return subprocess.run([MCFKG, *args], env=mcfkg_env(root, **settings), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def built_copy(root: Path, **settings: str) -> Path:
+    """The shipped ontology and data copied under ``root`` and built there (never the real data/), with
+    ``settings`` as for :func:`mcfkg_env`."""
     shutil.copytree(ROOT / "ontology", root / "ontology")
     shutil.copytree(ROOT / "data", root / "data")
-    done = run_mcfkg(root, "build")
+    done = run_mcfkg(root, "build", **settings)
     assert done.returncode == 0, done.stderr
     return root

@@ -10,8 +10,6 @@ writes are left out).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,8 +18,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic, to_canonical_graph
 from rdflib.namespace import VOID
 
-from live_mcfkg import MCFKG
-from project_copy import ROOT
+from project_copy import built_copy, run_mcfkg
 
 FIXTURES = Path(__file__).parent / "data" / "sources"
 GRANT_NOTE = FIXTURES / "test-fixture-grant-note.trig"  # restates a shipped fact, disagrees on an amount
@@ -29,20 +26,13 @@ EXT_IDS = [str(FIXTURES / "test-fixture-ext-ids.trig"), "--same-as", "mcfid:test
 OPTICS = FIXTURES / "test-fixture-qingshan-optics.trig"  # an organisation in the shipped Mianyang
 
 
-def _mcfkg(root: Path, *args: str, dist: str = "dist", incremental_from: int = 0) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": str(Path(MCFKG).parent), "HOME": os.environ.get("HOME", "/root"),
-           "MCFKG_ONTOLOGY_DIR": str(root / "ontology"), "MCFKG_DATA_DIR": str(root / "data"),
-           "MCFKG_DIST_DIR": str(root / dist), "MCFKG_INCREMENTAL_FROM_QUADS": str(incremental_from)}
-    return subprocess.run([MCFKG, *args], env=env, capture_output=True, text=True, timeout=600)
+def _mcfkg(root: Path, *args: str, dist: str = "dist") -> subprocess.CompletedProcess[str]:
+    return run_mcfkg(root, *args, dist_dir=dist, incremental_from_quads="0")
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    built = _mcfkg(tmp_path, "build")
-    assert built.returncode == 0, built.stderr
-    return tmp_path
+    return built_copy(tmp_path, incremental_from_quads="0")
 
 
 def _ingest(root: Path, *args: str) -> dict[str, object]:

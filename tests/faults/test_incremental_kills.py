@@ -28,7 +28,7 @@ from rdflib.compare import to_canonical_graph
 
 from live_mcfkg import MCFKG
 from mcfkg.sources.document import read_quads
-from project_copy import ROOT
+from project_copy import ROOT, built_copy, mcfkg_env, run_mcfkg
 
 TRIALS = int(os.environ.get("MCFKG_INCREMENTAL_KILL_TRIALS", "8"))
 FIXTURES = ROOT / "tests" / "data" / "sources"
@@ -36,14 +36,8 @@ KILLED = FIXTURES / "test-fixture-grant-note.trig"
 NEXT = [str(FIXTURES / "test-fixture-ext-ids.trig"), "--same-as", "mcfid:test-fixture-province-q19770=mcfid:sichuan"]
 
 
-def _env(root: Path, dist: str = "dist") -> dict[str, str]:
-    return {"PATH": str(Path(MCFKG).parent), "HOME": os.environ.get("HOME", "/root"),
-            "MCFKG_ONTOLOGY_DIR": str(root / "ontology"), "MCFKG_DATA_DIR": str(root / "data"),
-            "MCFKG_DIST_DIR": str(root / dist), "MCFKG_INCREMENTAL_FROM_QUADS": "0"}
-
-
 def _run(root: Path, *args: str, dist: str = "dist") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([MCFKG, *args], env=_env(root, dist), capture_output=True, text=True, timeout=600)
+    return run_mcfkg(root, *args, dist_dir=dist, incremental_from_quads="0")
 
 
 def _quads(dump: Path) -> set[tuple[str, object]]:
@@ -54,12 +48,7 @@ def _quads(dump: Path) -> set[tuple[str, object]]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("built")
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "data", root / "data")
-    done = _run(root, "build")
-    assert done.returncode == 0, done.stderr
-    return root
+    return built_copy(tmp_path_factory.mktemp("built"), incremental_from_quads="0")
 
 
 def test_a_killed_ingest_leaves_the_source_whole_or_absent_and_the_next_one_repairs(
@@ -74,7 +63,7 @@ def test_a_killed_ingest_leaves_the_source_whole_or_absent_and_the_next_one_repa
     for trial in range(TRIALS):
         root = tmp_path / f"trial-{trial}"
         shutil.copytree(built, root)
-        ingest = subprocess.Popen([MCFKG, "ingest", "--json", str(KILLED)], env=_env(root),
+        ingest = subprocess.Popen([MCFKG, "ingest", "--json", str(KILLED)], env=mcfkg_env(root, incremental_from_quads="0"),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(rng.uniform(0.3, 1.1) * took)
         ingest.send_signal(signal.SIGKILL)

@@ -2,19 +2,20 @@
 
 N-Quads is one statement per line and pyoxigraph writes each term one way, so a quad's line is
 the same bytes in the build's dump and here: removing is dropping lines, adding is appending
-them, and no line is parsed. The new dump is written beside the old one and renamed over it,
-as builds do (servers hold hard links to the old file, which must stay as it was).
+them, and no line is parsed. The new dump replaces the old one whole, as builds do (servers hold
+hard links to the old file, which must stay as it was).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from mcfkg.sources.document import replacing
 
 
 def lines(quads: Iterable[ox.Quad]) -> list[bytes]:
@@ -27,18 +28,9 @@ def lines(quads: Iterable[ox.Quad]) -> list[bytes]:
 def rewrite(dump: Path, added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> None:
     """Replace ``dump`` by itself without ``removed`` and with ``added`` (which must not be in it already)."""
     dropped = set(lines(removed))
-    fd, temp = tempfile.mkstemp(prefix=f".{dump.name}.", suffix=".tmp", dir=dump.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, open(dump, "rb") as old:
-            if dropped:
-                out.writelines(line for line in old if line not in dropped)
-            else:
-                while chunk := old.read(1 << 22):
-                    out.write(chunk)
-            out.writelines(lines(added))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, dump)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with replacing(dump) as out, open(dump, "rb") as old:
+        if dropped:
+            out.writelines(line for line in old if line not in dropped)
+        else:
+            shutil.copyfileobj(old, out, 1 << 22)
+        out.writelines(lines(added))

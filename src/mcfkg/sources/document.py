@@ -14,8 +14,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import RDF, Dataset, URIRef
 from rdflib.compare import to_canonical_graph
@@ -138,15 +141,22 @@ def read_quads(path: Path) -> set[Quad]:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once: a temporary file beside it, synced, then renamed.
+    """Write ``data`` to ``path`` all at once (see :func:`replacing`)."""
+    with replacing(path) as out:
+        out.write(data)
 
-    A crash leaves the old file or the new one, never a partial source that the next build reads.
+
+@contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A file to write that replaces ``path`` only once the block ends without an error: a temporary
+    file beside it, synced, then renamed. A crash leaves the old file or the new one, never a partial
+    one; a reader holding the old file (a hard link, an open handle) keeps it as it was.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)

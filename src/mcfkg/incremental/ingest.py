@@ -34,9 +34,10 @@ from mcfkg.config import Settings
 from mcfkg.export import FORMATS, VOID_FILE, VOID_PREFIXES, dump_file
 from mcfkg.graph import load_dataset, rebase
 from mcfkg.incremental import dump as nquads
+from mcfkg.incremental.reach import CACHE_FILE as REACH_CACHE
 from mcfkg.incremental.reasoning import delta_consequences
 from mcfkg.incremental.state import (
-    MATCH_KEY, MATCH_KEYS, PUBLISHED_CLOSURE, STATE_GRAPHS, VALIDATION_CLOSURE, VOID_GRAPH, forget, key_quads,
+    MATCH_KEY, MATCH_KEYS, PUBLISHED_CLOSURE, STATE_GRAPHS, VALIDATION_CLOSURE, forget, key_quads,
     open_state, record, state_dir, wanted,
 )
 from mcfkg.incremental.stored_graph import StoredGraph
@@ -101,7 +102,8 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
     with _timed(seconds, "reason"):
         gained = delta_consequences(store, added, vocab)
     with _timed(seconds, "validate"):
-        report = validate_change(store, added, gained.validation, source, shapes, vocab)
+        report = validate_change(store, added, gained.validation, source, shapes, vocab,
+                                 state_dir(settings.dist_dir) / REACH_CACHE)
     if not report.conforms:
         raise Refused(report)
     commit()
@@ -114,7 +116,7 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
         published_added = [q for q in new_quads if q not in store] + new_inferred
         directory = state_dir(settings.dist_dir)
         forget(directory)  # from here on the state is changed: a crash leaves it belonging to no dump
-        void = updated_void(StoredGraph(store, VOID_GRAPH), store, [_rdflib(q) for q in published_added],  # type: ignore[arg-type]
+        void = updated_void(StoredGraph.read(settings.dist_dir / VOID_FILE), store, [_rdflib(q) for q in published_added],  # type: ignore[arg-type]
                             [_rdflib(q) for q in now_stated], vocab)
         _update_state(store, published_added, now_stated, gained.validation, gained.published, added)
         store.extend(key_quads(match_keys((back(s), p, back(o)) for s, p, o in added)))

@@ -17,11 +17,15 @@ whole and is not part of any access path.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
+from pathlib import Path
 
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
@@ -36,6 +40,7 @@ from mcfkg.shacl.core import CHECKS
 from mcfkg.shacl.model import Shape, ShapesGraph, SparqlConstraint
 from mcfkg.shacl.paths import sparql as path_text
 
+CACHE_FILE = "shape-reach.json"  # the cache of :func:`shape_reach`, in the state's directory (a full build renews it)
 Step = tuple[URIRef | None, bool]  # a predicate (None: any) and whether it is followed subject to object
 AccessPath = tuple[Step, ...]
 
@@ -76,20 +81,67 @@ class Reach:
         return found
 
 
-def shape_reach(shapes: Graph) -> Reach:
-    """The reach of every shape with targets in ``shapes``: raises NotIncremental when some read has no bound."""
-    walker = _Walker(ShapesGraph(shapes))
+def shape_reach(shapes: Graph, cache: Path | None = None) -> Reach:
+    """The reach of every shape with targets in ``shapes``: raises NotIncremental when some read has no bound.
+
+    Parsing the SPARQL constraints takes most of the time (rdflib's parser), and the queries seldom
+    change: with ``cache`` (a file), the paths of each query are kept there, by the query's digest.
+    """
+    queries = _QueryReaches(cache)
+    walker = _Walker(ShapesGraph(shapes), queries)
     for shape in walker.shapes.top_level():
         walker.targets(shape)
         walker.shape(shape, (), frozenset())
+    queries.save()
     return Reach(frozenset(walker.paths))
+
+
+class _QueryReaches:
+    """The access paths of SPARQL queries by their digest, read from and written to a JSON file.
+
+    The file holds the queries of the last run only, so it does not grow as the shapes change; a
+    file that does not read as such is ignored (and written again).
+    """
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self.known: dict[str, frozenset[AccessPath]] = {}
+        self.used: dict[str, frozenset[AccessPath]] = {}
+        if file is not None and file.is_file():
+            try:
+                self.known = {key: frozenset(tuple((None if p is None else URIRef(p), bool(forward))
+                                                   for p, forward in path) for path in paths)
+                              for key, paths in json.loads(file.read_text()).items()}
+            except (ValueError, TypeError, AttributeError):
+                self.known = {}
+
+    def paths(self, text: str, prefixes: dict[str, str]) -> frozenset[AccessPath]:
+        """The access paths of the SELECT ``text`` from ``$this``."""
+        declared = tuple(sorted(prefixes.items()))
+        key = hashlib.sha256(json.dumps([text, declared]).encode()).hexdigest()
+        found = self.known.get(key)
+        if found is None:
+            found = _query_reach(text, declared)
+        self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        """Write the paths used in this run, unless the file holds exactly those."""
+        if self.file is None or self.used == self.known:
+            return
+        data = {key: sorted(([[None if p is None else str(p), forward] for p, forward in path] for path in paths),
+                            key=json.dumps) for key, paths in self.used.items()}
+        partial = self.file.with_name(f".{self.file.name}.part")
+        partial.write_text(json.dumps(data, sort_keys=True))
+        os.replace(partial, self.file)
 
 
 class _Walker:
     """Collects the access paths of one shapes graph."""
 
-    def __init__(self, shapes: ShapesGraph) -> None:
+    def __init__(self, shapes: ShapesGraph, queries: _QueryReaches) -> None:
         self.shapes = shapes
+        self.queries = queries
         self.paths: set[AccessPath] = set()
 
     def read(self, path: AccessPath) -> None:
@@ -161,7 +213,7 @@ class _Walker:
         if shape_path is not None:
             text = re.sub(r"\$PATH\b", lambda _: path_text(self.shapes.graph, shape_path), text)
         try:
-            found = _query_reach(text, tuple(sorted(constraint.prefixes.items())))
+            found = self.queries.paths(text, dict(constraint.prefixes))
         except NotIncremental as reason:
             raise NotIncremental(f"SPARQL constraint {constraint.node.n3()}: {reason}") from reason
         for path in found:
@@ -170,7 +222,7 @@ class _Walker:
 
 @lru_cache(maxsize=256)
 def _query_reach(text: str, prefixes: tuple[tuple[str, str], ...]) -> frozenset[AccessPath]:
-    """The access paths of one SELECT from ``$this`` (parsing takes most of :func:`shape_reach`'s time: kept)."""
+    """The access paths of one SELECT from ``$this`` (kept in memory too: tests validate many times)."""
     patterns = _Patterns()
     patterns.bind(prepareQuery(text, initNs=dict(prefixes)).algebra, {Variable("this"): {()}})
     patterns.check()

@@ -8,9 +8,11 @@ as its graph, without firing any of it, and fires only the source's triples and 
 
 That graph is loaded lazily: a rule that asks for the objects of ``s p`` loads those quads from
 the store, for the subjects of ``p o`` those, for a predicate's pairs the whole predicate, and
-before a triple counts as derived the store is asked whether it holds it already. An ingest so
-reads the neighbourhood of what it adds, not the million triples around it; hubs (the country
-every place lies in) are only read by the slice a rule asks for.
+before a triple counts as derived the store is asked what it holds about the triple's subject.
+An ingest so reads the neighbourhood of what it adds, not the million triples around it; hubs
+(the country every place lies in) are only read by the slice a rule asks for. The axioms every
+rule asks about (sub-properties, domains, characteristics, ...) are read whole at the start: they
+are as many as the ontology has, and asked for once per triple fired.
 
 The two closures take two runs here (:mod:`mcfkg.reason` gets both from one run, in two steps):
 the validation run starts from the asserted triples but the ``rdfs:domain``/``rdfs:range``
@@ -35,6 +37,7 @@ one: mcfkg's ontology and data do none of these.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF
@@ -44,13 +47,23 @@ from mcfkg.incremental.terms import OxTerm, Triple, to_ox, to_rdflib, triples_to
 from mcfkg.reason import TYPING_AXIOMS, Consequences, is_external_link, worth_keeping
 from mcfkg.reasoner import Reasoner, Unsupported
 from mcfkg.reasoner.support import AXIOMS, IMPLEMENTED_CLASSES, problem, show
-from mcfkg.reasoner.terms import PROPERTY_CHAIN, SAME_AS
+from mcfkg.reasoner.terms import (
+    DOMAIN, EQUIVALENT_CLASS, EQUIVALENT_PROPERTY, FUNCTIONAL, INVERSE_OF, PROPERTY_CHAIN, RANGE, SAME_AS,
+    SUB_CLASS_OF, SUB_PROPERTY_OF, TRANSITIVE, TYPE,
+)  # fmt: skip
 from mcfkg.vocab import Vocab
 
 _ANY = -1  # a wildcard in the patterns the reasoner has loaded
+CROWD = 1000  # triples of one subject beyond which they are not loaded at once
 _SAME_AS = ox.NamedNode(str(OWL.sameAs))
 _TYPING = frozenset(ox.NamedNode(str(p)) for p in TYPING_AXIOMS)
-_CHAIN = ox.NamedNode(str(OWL.propertyChainAxiom))
+# What the rules ask about the vocabulary for every triple they fire (its predicate's super-properties,
+# domains, characteristics, ...): as large as the ontology, not the data, so loaded whole at once.
+_VOCABULARY = (
+    *((_ANY, p, _ANY) for p in (SUB_CLASS_OF, SUB_PROPERTY_OF, DOMAIN, RANGE, INVERSE_OF, EQUIVALENT_CLASS,
+                                EQUIVALENT_PROPERTY, PROPERTY_CHAIN)),
+    (_ANY, TYPE, TRANSITIVE), (_ANY, TYPE, FUNCTIONAL),
+)
 
 
 def delta_consequences(store: ox.Store, added: Iterable[Triple], vocab: Vocab) -> Consequences:
@@ -160,9 +173,11 @@ class _LazyReasoner(Reasoner):
         self._ids: dict[OxTerm, int] = {}
         self._ox: dict[int, OxTerm] = {}
         self._loaded: set[tuple[int, int, int]] = set()
-        for quad in base.quads(None, _CHAIN, None):  # the engine applies a chain once its axiom fires
-            p, _, head = self._encode(quad)
-            self.assume([(p, PROPERTY_CHAIN, head)])
+        self._whole: set[int] = set()  # predicates loaded whole: every read of them is answered in memory
+        self._crowded: set[int] = set()  # subjects with more than CROWD triples: looked up a triple at a time
+        for pattern in _VOCABULARY:
+            self._load(*pattern)
+        for p, head in self.pairs(PROPERTY_CHAIN):  # the engine applies a chain once its axiom fires
             self.add_chain(p, head)
 
     def add(self, triples: Iterable[Triple]) -> list[Triple]:
@@ -172,11 +187,13 @@ class _LazyReasoner(Reasoner):
         return super().add(given)
 
     def objects(self, s: int, p: int) -> tuple[int, ...]:
-        self._load(s, p, _ANY)
+        if p not in self._whole:  # tested here too: most reads are of the vocabulary, loaded whole
+            self._load(s, p, _ANY)
         return super().objects(s, p)
 
     def subjects(self, p: int, o: int) -> tuple[int, ...]:
-        self._load(_ANY, p, o)
+        if p not in self._whole:
+            self._load(_ANY, p, o)
         return super().subjects(p, o)
 
     def pairs(self, p: int) -> list[tuple[int, int]]:
@@ -184,8 +201,9 @@ class _LazyReasoner(Reasoner):
         return super().pairs(p)
 
     def has(self, s: int, p: int, o: int) -> bool:
-        if not super().has(s, p, o):
-            self._load(s, p, o)
+        if super().has(s, p, o):
+            return True
+        self._load(s, p, o)
         return super().has(s, p, o)
 
     def emit(self, s: int, p: int, o: int) -> None:
@@ -193,19 +211,43 @@ class _LazyReasoner(Reasoner):
         super().emit(s, p, o)
 
     def _recall(self, s: int, p: int, o: int) -> None:
-        """Know whether the base holds ``s p o`` (so it is not derived again), and all about an equated term."""
-        self.has(s, p, o)
+        """Know whether the base holds ``s p o`` (so it is not derived again), and all about an equated term.
+
+        The rules go on to ask about the triple's subject (its types, its equals, its values of the
+        predicate), so all its triples are loaded with one lookup rather than one lookup each,
+        unless it has more than :data:`CROWD`.
+        """
         if p == SAME_AS:
             self._load(s, _ANY, _ANY)
             self._load(_ANY, _ANY, s)
+        elif s not in self._crowded and (s, _ANY, _ANY) not in self._loaded:
+            subject = self._term(s)
+            if isinstance(subject, ox.Literal):
+                return  # no triple has a literal subject
+            found = list(islice(self._base.quads(subject, None, None), CROWD + 1))
+            if len(found) > CROWD:
+                self._crowded.add(s)
+            else:
+                self._loaded.add((s, _ANY, _ANY))
+                self.assume([self._encode(q) for q in found])
+        self.has(s, p, o)
 
     def _load(self, s: int, p: int, o: int) -> None:
-        """Index the base's triples that match the pattern, unless a pattern as wide was loaded."""
-        key = (s, p, o)
-        wider = ((a, b, c) for a in {s, _ANY} for b in {p, _ANY} for c in {o, _ANY})
-        if key in self._loaded or any(pattern in self._loaded for pattern in wider):
+        """Index the base's triples that match the pattern, unless a pattern as wide was loaded.
+
+        Called for every read a rule makes, so the common answers come first: a predicate loaded
+        whole, the pattern itself. The wider patterns loaded otherwise are one subject's or one
+        object's triples (an equality) and one subject's or object's values of a predicate.
+        """
+        if p in self._whole:
             return
-        self._loaded.add(key)
+        loaded, key = self._loaded, (s, p, o)
+        if key in loaded or (s, p, _ANY) in loaded or (_ANY, p, o) in loaded or (s, _ANY, _ANY) in loaded \
+                or (_ANY, _ANY, o) in loaded:
+            return
+        loaded.add(key)
+        if s == _ANY and o == _ANY:
+            self._whole.add(p)
         subject, predicate, obj = (None if i == _ANY else self._term(i) for i in (s, p, o))
         if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode | None):
             return  # no quad has a literal subject, or a predicate that is not an IRI

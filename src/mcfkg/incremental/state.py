@@ -11,8 +11,6 @@ writes an on-disk pyoxigraph store (RocksDB) holding
 - :data:`PUBLISHED_CLOSURE`: every useful consequence (``Consequences.published``), including those
   about the vocabulary's own terms that the inferred graph leaves out: an incremental reasoner
   joins with them;
-- :data:`VOID_GRAPH`: the build's VoID description, which an ingest updates in place (read into
-  rdflib and written back, it took longer than the rest of the ingest);
 - :data:`MATCH_KEYS`: each entity's names and external IDs as reconciling compares them
   (:func:`mcfkg.sources.reconcile.match_keys`, canonical IRIs), so an ingest finds the entities
   sharing one with a new entity by lookup rather than by reading every name.
@@ -36,7 +34,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
-from mcfkg.export import FORMATS, VOID_FILE, dump_file
+from mcfkg.export import FORMATS, dump_file
 from mcfkg.graph import rebase
 from mcfkg.reason import closures
 from mcfkg.sources.reconcile import IDENTITY_PROPERTIES, NAME_PROPERTIES, match_keys
@@ -48,10 +46,9 @@ STATE_DIR = "state"
 RECORD = "mcfkg-state.json"  # inside the store's directory; RocksDB leaves other files alone
 VALIDATION_CLOSURE = ox.NamedNode("urn:mcfkg:state:validation-closure")
 PUBLISHED_CLOSURE = ox.NamedNode("urn:mcfkg:state:published-closure")
-VOID_GRAPH = ox.NamedNode("urn:mcfkg:state:void")
 MATCH_KEYS = ox.NamedNode("urn:mcfkg:state:match-keys")
 MATCH_KEY = ox.NamedNode("urn:mcfkg:state:match-key")
-STATE_GRAPHS = (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, VOID_GRAPH, MATCH_KEYS)
+STATE_GRAPHS = (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, MATCH_KEYS)
 
 
 class NotIncremental(Exception):
@@ -93,14 +90,12 @@ def write_build_state(ds: Dataset, dist_dir: Path, vocab: Vocab) -> Path:
     named = ((s, p, o) for p in (*NAME_PROPERTIES, *IDENTITY_PROPERTIES) for s, _, o, g in ds.quads((None, p, None, None))
              if getattr(g, "identifier", g) != vocab.inferred_graph)
     keys = match_keys((canonical(s), p, canonical(o)) for s, p, o in named)
-    return write_state(dist_dir, dist_dir / dump_file(FORMATS["nquads"]), found.validation, found.published,
-                       dist_dir / VOID_FILE, keys)
+    return write_state(dist_dir, dist_dir / dump_file(FORMATS["nquads"]), found.validation, found.published, keys)
 
 
 def write_state(dist_dir: Path, dump: Path, validation: Iterable[Triple], published: Iterable[Triple],
-                void: Path | None = None, keys: Mapping[URIRef, Iterable[str]] | None = None) -> Path:
-    """The state of the build whose N-Quads dump is ``dump`` and VoID ``void``, written beside them; replaces
-    any earlier state.
+                keys: Mapping[URIRef, Iterable[str]] | None = None) -> Path:
+    """The state of the build whose N-Quads dump is ``dump``, written beside it; replaces any earlier state.
 
     The store is written in a temporary sibling and renamed into place, so a reader finds the
     old state, no state, or the new one, each with its record.
@@ -112,9 +107,6 @@ def write_state(dist_dir: Path, dump: Path, validation: Iterable[Triple], publis
         # parse() keeps the dump's blank node labels (bulk_load renames them): the closures name the same nodes
         store.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
         store.bulk_extend(key_quads(keys or {}))
-        if void is not None:
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, VOID_GRAPH)
-                              for q in ox.parse(path=str(void), format=ox.RdfFormat.TURTLE))
         for graph, triples in ((VALIDATION_CLOSURE, validation), (PUBLISHED_CLOSURE, published)):
             store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples)  # type: ignore[arg-type]
         store.flush()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDFS, SKOS, Dataset, Graph, Literal, URIRef
@@ -35,16 +36,18 @@ CROWD = 2000  # triples around one node beyond which its steps are looked up one
 
 
 def validate_change(store: ox.Store, added: Iterable[Triple], added_closure: Iterable[Triple], source: Dataset,
-                    shapes: Graph, vocab: Vocab) -> ValidationReport:
+                    shapes: Graph, vocab: Vocab, cache: Path | None = None) -> ValidationReport:
     """What :func:`mcfkg.build.validate_dataset` reports on the graph of ``store`` plus a new source.
 
     ``store`` is the state of a build that conformed (:mod:`mcfkg.incremental.state`), ``added`` the
     asserted triples of the new source, ``added_closure`` the validation-closure triples they add,
-    ``source`` the new source's quads (for the caps per source). Raises NotIncremental when the
-    shapes read without a bound (see :mod:`mcfkg.incremental.reach`) or need pySHACL.
+    ``source`` the new source's quads (for the caps per source), ``cache`` a file that keeps the
+    shapes' SPARQL reads between runs (:func:`mcfkg.incremental.reach.shape_reach`). Raises
+    NotIncremental when the shapes read without a bound (see :mod:`mcfkg.incremental.reach`) or
+    need pySHACL.
     """
     try:
-        reach = shape_reach(shapes)
+        reach = shape_reach(shapes, cache)
     except shacl.Unsupported as reason:
         raise NotIncremental(f"mcfkg.shacl cannot evaluate these shapes ({reason}): validate in full") from reason
     world = ValidatedGraph(store, vocab, (*added, *added_closure))
@@ -134,13 +137,12 @@ def affected(world: ValidatedGraph, reach: Reach) -> set[Node]:
     endings: dict[object, list[tuple[bool, AccessPath]]] = defaultdict(list)
     for (predicate, forward), leads in reach.endings().items():
         endings[predicate].extend((forward, lead) for lead in leads)
-    starts: set[tuple[Node, AccessPath]] = set()
+    starts: dict[AccessPath, set[Node]] = defaultdict(set)  # walked back together: a step is per node
     for s, p, o in world.new:
         for forward, lead in (*endings[p], *endings[None]):
-            starts.add((s if forward else o, lead))
+            starts[lead].add(s if forward else o)
     found: set[Node] = set()
-    for anchor, lead in starts:
-        nodes = {anchor}
+    for lead, nodes in starts.items():
         for predicate, forward in reversed(lead):
             nodes = {other for n in nodes for _, other in world.step(n, (predicate, not forward))}
         found |= nodes

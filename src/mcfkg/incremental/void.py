@@ -25,9 +25,8 @@ lookup finds either, and the triple or object counts may be off by those spellin
 from __future__ import annotations
 
 import itertools
-from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 from rdflib import DCTERMS, OWL, PROV, RDF, VOID, Graph, URIRef
@@ -50,12 +49,14 @@ from mcfkg.export import (
     void_dataset,
 )
 from mcfkg.incremental.state import STATE_GRAPHS, NotIncremental
-from mcfkg.incremental.terms import Triple, to_ox, to_rdflib, triples_to_rdflib
+from mcfkg.incremental.terms import OxTerm, Triple, to_ox, to_rdflib, triples_to_rdflib
+from mcfkg.link.local import LINK_PROPERTIES
 from mcfkg.link.void import linksets
 from mcfkg.vocab import Vocab
 
 Quad = tuple[Node, Node, Node, Node]  # subject, predicate, object, graph name (rdflib terms)
 Pattern = tuple[Node | None, Node | None, Node | None]
+_LINKS = frozenset(LINK_PROPERTIES)
 
 
 def updated_void(void: Graph, store: ox.Store, added: Sequence[Quad], removed: Sequence[Quad], vocab: Vocab) -> Graph:
@@ -77,25 +78,34 @@ def updated_void(void: Graph, store: ox.Store, added: Sequence[Quad], removed: S
     return void
 
 
-@dataclass
 class UnionChange:
-    """The change as the union of the published graphs sees it, with lookups into the union before and after."""
+    """The change as the union of the published graphs sees it, with lookups into the union before and after.
 
-    store: ox.Store
-    entering: Graph = field(default_factory=Graph)  # triples no graph held before
-    leaving: Graph = field(default_factory=Graph)  # triples no graph holds after
-    # The same as the store spells them: it keeps a number or date by value ("1.0"^^xsd:decimal comes back "1")
-    leaving_stored: set[ox.Triple] = field(default_factory=set)
-    graph_sizes: Counter[Node] = field(default_factory=Counter)  # per graph name: quads gained minus quads lost
+    The triples entering the union (no graph held them before) are indexed by subject and by object:
+    every lookup here binds one of the two, and an rdflib graph of thousands of triples cost more to
+    fill than the rest of the update.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.entering: set[Triple] = set()  # triples no graph held before
+        self.leaving: set[Triple] = set()  # triples no graph holds after
+        # The same as the store spells them: it keeps a number or date by value ("1.0"^^xsd:decimal comes back "1")
+        self.leaving_stored: set[ox.Triple] = set()
+        self.graph_sizes: Counter[Node] = Counter()  # per graph name: quads gained minus quads lost
+        self._by_subject: dict[Node, list[Triple]] = defaultdict(list)
+        self._by_object: dict[Node, list[Triple]] = defaultdict(list)
+        self._ox: dict[Node, OxTerm] = {}
 
     @classmethod
     def between(cls, store: ox.Store, added: Sequence[Quad], removed: Sequence[Quad], vocab: Vocab) -> UnionChange:
         """The change that takes ``removed`` out of the dataset in ``store`` and then puts ``added`` in."""
         gains: dict[Triple, set[Node]] = {}
         losses: dict[Triple, set[Node]] = {}
+        ontology = vocab.ontology_graph
         for quads, into in ((added, gains), (removed, losses)):
             for s, p, o, graph in quads:
-                if graph == vocab.ontology_graph:
+                if graph == ontology:
                     raise NotIncremental(f"the change writes to the ontology graph ({s} {p} {o}): build in full")
                 into.setdefault((s, p, o), set()).add(DATASET_DEFAULT_GRAPH_ID if graph is None else graph)
         change = cls(store)
@@ -107,6 +117,8 @@ class UnionChange:
             change.graph_sizes.subtract(before - after)
             if after and not before:
                 change.entering.add(triple)
+                change._by_subject[triple[0]].append(triple)
+                change._by_object[triple[2]].append(triple)
             elif before and not after:
                 change.leaving.add(triple)
                 change.leaving_stored.add(stored[0].triple)
@@ -118,6 +130,14 @@ class UnionChange:
             for triple in triples:
                 yield triple, sign
 
+    def links(self, triples: set[Triple]) -> Graph:
+        """The links among ``triples`` (the entering or the leaving ones), as :func:`mcfkg.link.void.linksets` reads them."""
+        found = Graph()
+        for triple in triples:
+            if triple[1] in _LINKS:
+                found.add(triple)
+        return found
+
     def held_before(self, pattern: Pattern) -> bool:
         """Whether a triple of the union before the change matches ``pattern``."""
         return next(self._stored(pattern), None) is not None
@@ -128,20 +148,39 @@ class UnionChange:
 
     def after(self, pattern: Pattern) -> Iterator[Triple]:
         """The triples of the union after the change that match ``pattern`` (one may come more than once)."""
-        yield from self.entering.triples(pattern)
+        yield from self._entering(pattern)
         yield from triples_to_rdflib(q for q in self._stored(pattern) if q.triple not in self.leaving_stored)
 
     def ever(self, pattern: Pattern) -> Iterator[Triple]:
         """The triples matching ``pattern`` that the union holds before or after the change."""
-        yield from self.entering.triples(pattern)
+        yield from self._entering(pattern)
         yield from triples_to_rdflib(self._stored(pattern))
+
+    def _entering(self, pattern: Pattern) -> Iterator[Triple]:
+        s, p, o = pattern
+        if s is not None:
+            candidates: Iterable[Triple] = self._by_subject.get(s, ())
+        elif o is not None:
+            candidates = self._by_object.get(o, ())
+        else:
+            candidates = self.entering
+        for triple in candidates:
+            if (s is None or triple[0] == s) and (p is None or triple[1] == p) and (o is None or triple[2] == o):
+                yield triple
 
     def _stored(self, pattern: Pattern) -> Iterator[ox.Quad]:
         """The published quads of the store (the union before the change) matching ``pattern``."""
-        s, p, o = (None if term is None else to_ox(term) for term in pattern)
+        s, p, o = (None if term is None else self._term(term) for term in pattern)
         for quad in self.store.quads_for_pattern(s, p, o, None):  # type: ignore[arg-type]
             if quad.graph_name not in STATE_GRAPHS:
                 yield quad
+
+    def _term(self, term: Node) -> OxTerm:
+        """``term`` as the store spells it (remembered: the same few predicates and hubs come back often)."""
+        found = self._ox.get(term)
+        if found is None:
+            found = self._ox[term] = to_ox(term)
+        return found
 
 
 def _graph_name(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> Node:
@@ -153,9 +192,10 @@ def _update_totals(void: Graph, dataset: URIRef, change: UnionChange, vocab: Voc
     """Triples, entities, distinct subjects and objects of the union, and the class and property partitions."""
     classes: Counter[Node] = Counter()
     properties: Counter[Node] = Counter()
+    typing = RDF.type  # once: a namespace's attribute is looked up anew each time
     for (_, p, o), sign in change.moved():
         properties[p] += sign
-        if p == RDF.type:
+        if p == typing:
             classes[o] += sign
     totals: Counter[URIRef] = Counter({VOID.triples: len(change.entering) - len(change.leaving)})
     totals[VOID.classes] = _update_partitions(void, dataset, CLASS_PARTITION, classes)
@@ -240,12 +280,14 @@ def _touched_documents(change: UnionChange, vocab: Vocab) -> set[Node]:
     graph's typing, derivation or size), before or after it."""
     documents: set[Node] = set()
     graphs = {name for name, delta in change.graph_sizes.items() if delta}
+    typing, title, part_of, derived = RDF.type, DCTERMS.title, DCTERMS.isPartOf, PROV.wasDerivedFrom
+    document_class, graph_class = vocab.MCF.SourceDocument, vocab.MCF.FactGraph
     for (s, p, o), _ in change.moved():
-        if (p == RDF.type and o == vocab.MCF.SourceDocument) or p == DCTERMS.title:
+        if (p == typing and o == document_class) or p == title:
             documents.add(s)
-        elif p == DCTERMS.isPartOf:
+        elif p == part_of:
             documents.add(o)
-        elif p == PROV.wasDerivedFrom or (p == RDF.type and o == vocab.MCF.FactGraph):
+        elif p == derived or (p == typing and o == graph_class):
             graphs.add(s)
     for graph in graphs:
         for _, _, passage in change.ever((graph, PROV.wasDerivedFrom, None)):
@@ -285,8 +327,8 @@ def _sources_excerpt(change: UnionChange, documents: set[Node], vocab: Vocab) ->
 
 def _update_linksets(void: Graph, dataset: URIRef, change: UnionChange, vocab: Vocab) -> None:
     """Move each linkset by the links entering and leaving the union; describe a new one, drop an emptied one."""
-    gained = linksets(change.entering, dataset, vocab)
-    lost = linksets(change.leaving, dataset, vocab)
+    gained = linksets(change.links(change.entering), dataset, vocab)
+    lost = linksets(change.links(change.leaving), dataset, vocab)
     for linkset in set(gained.subjects(RDF.type, VOID.Linkset)) | set(lost.subjects(RDF.type, VOID.Linkset)):
         delta = _count(gained, linkset, VOID.triples) - _count(lost, linkset, VOID.triples)
         if not delta:

@@ -21,6 +21,7 @@ class Engine:
         self.shapes: ShapesGraph = shapes
         self._supers: dict[Node, set[Node]] = {}
         self._node_types: dict[Node, set[Node]] = {}  # for targets asked node by node
+        self._predicate_ends: dict[tuple[Node, bool], set[Node]] = {}  # likewise
         self._conforms: dict[tuple[int, Node], bool] = {}
         self._sparql: sparql.SparqlData | None = None
 
@@ -46,18 +47,25 @@ class Engine:
     def targeted(self, shape: Shape, nodes: Set[Node]) -> list[Node]:
         """The nodes among ``nodes`` that the shape's targets select: :meth:`focus_nodes` asked node by node."""
         classes = self._target_classes(shape)
-        listed = set(shape.params.get(SH.targetNode, []))
-        subjects_of = shape.params.get(SH.targetSubjectsOf, [])
-        objects_of = shape.params.get(SH.targetObjectsOf, [])
-        return [n for n in nodes if n in listed
-                or not classes.isdisjoint(self._types(n))
-                or any((n, p, None) in self.data for p in subjects_of)
-                or any((None, p, n) in self.data for p in objects_of)]
+        selected = nodes & set(shape.params.get(SH.targetNode, []))
+        for p in shape.params.get(SH.targetSubjectsOf, []):
+            selected |= nodes & self._ends(p, subjects=True)
+        for p in shape.params.get(SH.targetObjectsOf, []):
+            selected |= nodes & self._ends(p, subjects=False)
+        return [n for n in nodes if n in selected or not classes.isdisjoint(self._types(n))]
 
     def _types(self, node: Node) -> set[Node]:
         if node not in self._node_types:
             self._node_types[node] = set(self.data.objects(node, RDF.type))
         return self._node_types[node]
+
+    def _ends(self, predicate: Node, subjects: bool) -> set[Node]:
+        """The subjects (or objects) of ``predicate`` in the data: read once for every shape that targets them."""
+        key = (predicate, subjects)
+        if key not in self._predicate_ends:
+            pairs = self.data.subject_objects(predicate)
+            self._predicate_ends[key] = {s if subjects else o for s, o in pairs}
+        return self._predicate_ends[key]
 
     def _target_classes(self, shape: Shape) -> set[Node]:
         """The target classes of the shape (and the shape itself, if it is a class) with all their subclasses."""

@@ -15,8 +15,7 @@ writes an on-disk pyoxigraph store (RocksDB) holding
   (:func:`mcfkg.sources.reconcile.match_keys`, canonical IRIs), so an ingest finds the entities
   sharing one with a new entity by lookup rather than by reading every name.
 
-The state belongs to one N-Quads dump: its record names the dump's file identity (inode, mtime,
-size), and :func:`open_state` returns None when they differ (a crash between writing one and
+The state belongs to one N-Quads dump: its record names the dump's modification time and size, and :func:`open_state` returns None when they differ (a crash between writing one and
 the other, a build made by an older version, a dump copied in by hand). The caller then builds in
 full, which writes both again.
 """
@@ -75,9 +74,13 @@ def remove_state(dist_dir: Path) -> None:
 
 
 def dump_identity(dump: Path) -> list[int]:
-    """What tells one N-Quads dump from another: a build or an ingest replaces the file, never edits it."""
+    """What tells one N-Quads dump from another: a build or an ingest writes a new file, never edits one.
+
+    Not the inode: a copy that keeps times (``cp -a``, ``shutil.copytree``) of ``dist/`` keeps its
+    state, and a state belonging to it.
+    """
     found = dump.stat()
-    return [found.st_ino, found.st_mtime_ns, found.st_size]
+    return [found.st_mtime_ns, found.st_size]
 
 
 def write_build_state(ds: Dataset, dist_dir: Path, vocab: Vocab) -> Path:

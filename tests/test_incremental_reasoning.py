@@ -17,7 +17,8 @@ from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 from mcfkg.config import Settings
 from mcfkg.graph import load_dataset, source_files, union_graph
 from mcfkg.incremental.reasoning import delta_consequences
-from mcfkg.incremental.state import PUBLISHED_CLOSURE, STATE_GRAPHS, VALIDATION_CLOSURE, NotIncremental, write_state
+from mcfkg.incremental.errors import NotIncremental
+from mcfkg.incremental.state import PUBLISHED_CLOSURE, STATE_GRAPHS, VALIDATION_CLOSURE, write_state
 from mcfkg.incremental.terms import Triple, to_ox, triples_to_rdflib
 from mcfkg.reason import Consequences, consequences, infer
 from mcfkg.vocab import Vocab

@@ -24,7 +24,8 @@ from mcfkg.build import load_and_reason, load_shapes, validate_dataset
 from mcfkg.config import Settings
 from mcfkg.graph import load_dataset, source_files, union_graph
 from mcfkg.incremental.reach import shape_reach
-from mcfkg.incremental.state import NotIncremental, open_state, write_state
+from mcfkg.incremental.errors import NotIncremental
+from mcfkg.incremental.state import open_state, write_state
 from mcfkg.incremental.validation import validate_change
 from mcfkg.reason import consequences, infer
 from mcfkg.validate import ValidationReport, validate

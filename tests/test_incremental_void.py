@@ -23,7 +23,8 @@ from mcfkg.build import load_and_reason
 from mcfkg.config import Settings
 from mcfkg.export import void_description
 from mcfkg.graph import source_files
-from mcfkg.incremental.state import STATE_GRAPHS, NotIncremental, open_state, write_state
+from mcfkg.incremental.errors import NotIncremental
+from mcfkg.incremental.state import STATE_GRAPHS, open_state, write_state
 from mcfkg.incremental.terms import to_ox
 from mcfkg.incremental.void import Quad, updated_void
 from mcfkg.reason import closures

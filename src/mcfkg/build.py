@@ -106,7 +106,7 @@ def build(
     dump = settings.dist_dir / dump_file(FORMATS["nquads"])
     if wanted(dump, settings.incremental_from_quads):
         with _timed(seconds, "state"):  # what the next ingest starts from (mcfkg.incremental)
-            write_build_state(ds, settings.dist_dir, vocab)
+            write_build_state(ds, settings.dist_dir, vocab, load_shapes(settings))
     else:
         remove_state(settings.dist_dir)
     graphs = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -188,12 +189,23 @@ def built_for(dist_dir: Path, vocab: Vocab) -> bool:
     void_file = Path(dist_dir) / VOID_FILE
     if not (Path(dist_dir) / dump_file(FORMATS["nquads"])).is_file() or not void_file.is_file():
         return False
-    try:  # pyoxigraph: a tenth of rdflib's time, and mcfkg query and serve check this on every start
-        spaces = {quad.object.value for quad in ox.parse(path=str(void_file), format=ox.RdfFormat.TURTLE)
+    try:
+        text = void_file.read_bytes()
+        # mcfkg query and serve check this on every start, and the VoID of a large build is tens of MB:
+        # the statement as the build and an ingest write it is looked for first, the file parsed only without it
+        if _states_uri_space(text, str(vocab.ID)):
+            return True
+        spaces = {quad.object.value for quad in ox.parse(text, format=ox.RdfFormat.TURTLE)
                   if quad.predicate.value == str(VOID.uriSpace)}
     except (OSError, SyntaxError, ValueError):  # an unreadable VoID is no evidence of the base: rebuild
         return False
     return str(vocab.ID) in spaces
+
+
+def _states_uri_space(text: bytes, space: str) -> bool:
+    """Whether the Turtle ``text`` plainly states ``void:uriSpace "space"`` (prefixed or in full)."""
+    value = re.escape(f'"{space}"'.encode())
+    return re.search(rb"(?:void:uriSpace|<http://rdfs\.org/ns/void#uriSpace>)\s+" + value, text) is not None
 
 
 def void_description(ds: Dataset, vocab: Vocab, union: Graph | None = None) -> Graph:

@@ -10,7 +10,7 @@ state (``dist/state/``) lets ``mcfkg ingest`` add a source in time proportional 
 - :mod:`.void` over :mod:`.stored_graph`: the VoID figures moved by the change, in an in-memory pyoxigraph copy;
 - :mod:`.dump`: the N-Quads dump rewritten by lines;
 - :mod:`.ingest`: the order of it all, and what a crash half-way leaves (a full build next time);
-- :mod:`.terms`: terms between rdflib and pyoxigraph.
+- :mod:`.terms`: terms between rdflib and pyoxigraph; :mod:`.errors`: why a change must be built in full.
 
 Retracting a source still rebuilds in full: taking triples out of a closure needs more than a lookup.
 """

@@ -89,7 +89,7 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
     """Add the source in ``candidate`` (the file ``commit`` will move into ``data/``) through ``store``.
 
     Raises :class:`Refused` (nothing written) when the graph with the source does not conform, and
-    :class:`mcfkg.incremental.state.NotIncremental` or :class:`mcfkg.reasoner.Unsupported` when the
+    :class:`mcfkg.incremental.errors.NotIncremental` or :class:`mcfkg.reasoner.Unsupported` when the
     source cannot be added this way (the caller builds in full).
     """
     seconds: dict[str, float] = {}

@@ -35,7 +35,7 @@ from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from mcfkg.incremental.state import NotIncremental
+from mcfkg.incremental.errors import NotIncremental
 from mcfkg.shacl.core import CHECKS
 from mcfkg.shacl.model import Shape, ShapesGraph, SparqlConstraint
 from mcfkg.shacl.paths import sparql as path_text

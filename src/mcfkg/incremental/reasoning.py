@@ -42,7 +42,8 @@ from itertools import islice
 import pyoxigraph as ox
 from rdflib import OWL, RDF
 
-from mcfkg.incremental.state import PUBLISHED_CLOSURE, VALIDATION_CLOSURE, NotIncremental
+from mcfkg.incremental.errors import NotIncremental
+from mcfkg.incremental.state import PUBLISHED_CLOSURE, VALIDATION_CLOSURE
 from mcfkg.incremental.terms import OxTerm, Triple, to_ox, to_rdflib, triples_to_rdflib
 from mcfkg.reason import TYPING_AXIOMS, Consequences, is_external_link, worth_keeping
 from mcfkg.reasoner import Reasoner, Unsupported

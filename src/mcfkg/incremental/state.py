@@ -30,11 +30,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from mcfkg.export import FORMATS, dump_file
 from mcfkg.graph import rebase
+from mcfkg.incremental.reach import CACHE_FILE as REACH_CACHE, shape_reach
 from mcfkg.reason import closures
 from mcfkg.sources.reconcile import IDENTITY_PROPERTIES, NAME_PROPERTIES, match_keys
 from mcfkg.vocab import CANONICAL_BASE, Vocab
@@ -48,10 +49,6 @@ PUBLISHED_CLOSURE = ox.NamedNode("urn:mcfkg:state:published-closure")
 MATCH_KEYS = ox.NamedNode("urn:mcfkg:state:match-keys")
 MATCH_KEY = ox.NamedNode("urn:mcfkg:state:match-key")
 STATE_GRAPHS = (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, MATCH_KEYS)
-
-
-class NotIncremental(Exception):
-    """The change cannot be applied to the state alone (it changes the vocabulary, say): build in full."""
 
 
 def state_dir(dist_dir: Path) -> Path:
@@ -83,8 +80,9 @@ def dump_identity(dump: Path) -> list[int]:
     return [found.st_mtime_ns, found.st_size]
 
 
-def write_build_state(ds: Dataset, dist_dir: Path, vocab: Vocab) -> Path:
-    """The state of the build of ``ds`` just written to ``dist_dir`` (its dump and VoID are there)."""
+def write_build_state(ds: Dataset, dist_dir: Path, vocab: Vocab, shapes: Graph) -> Path:
+    """The state of the build of ``ds`` just written to ``dist_dir`` (its dump and VoID are there), with the
+    reach of ``shapes`` worked out (:mod:`mcfkg.incremental.reach`: parsing their SPARQL takes about a second)."""
     found = closures(ds, vocab)
 
     def canonical(node: Node) -> Node:
@@ -93,7 +91,9 @@ def write_build_state(ds: Dataset, dist_dir: Path, vocab: Vocab) -> Path:
     named = ((s, p, o) for p in (*NAME_PROPERTIES, *IDENTITY_PROPERTIES) for s, _, o, g in ds.quads((None, p, None, None))
              if getattr(g, "identifier", g) != vocab.inferred_graph)
     keys = match_keys((canonical(s), p, canonical(o)) for s, p, o in named)
-    return write_state(dist_dir, dist_dir / dump_file(FORMATS["nquads"]), found.validation, found.published, keys)
+    target = write_state(dist_dir, dist_dir / dump_file(FORMATS["nquads"]), found.validation, found.published, keys)
+    shape_reach(shapes, cache=target / REACH_CACHE)
+    return target
 
 
 def write_state(dist_dir: Path, dump: Path, validation: Iterable[Triple], published: Iterable[Triple],

@@ -25,7 +25,8 @@ from rdflib.term import Node
 
 from mcfkg import shacl
 from mcfkg.incremental.reach import AccessPath, Reach, Step, shape_reach
-from mcfkg.incremental.state import STATE_GRAPHS, VALIDATION_CLOSURE, NotIncremental
+from mcfkg.incremental.errors import NotIncremental
+from mcfkg.incremental.state import STATE_GRAPHS, VALIDATION_CLOSURE
 from mcfkg.incremental.terms import OxTerm, Triple, to_ox, triples_to_rdflib
 from mcfkg.per_source import per_source_results
 from mcfkg.validate import ValidationReport, validate

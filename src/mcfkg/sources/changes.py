@@ -21,7 +21,7 @@ from mcfkg.config import Settings
 from mcfkg.dist import staleness
 from mcfkg.graph import LoadError, load_dataset, source_files
 from mcfkg.incremental.ingest import Applied, Refused, apply, existing_for, state_of
-from mcfkg.incremental.state import NotIncremental
+from mcfkg.incremental.errors import NotIncremental
 from mcfkg.reasoner import Unsupported
 from mcfkg.sources.document import SOURCE_ID, SourceError, read_incoming, read_quads, write_atomically
 from mcfkg.sources.lock import one_writer

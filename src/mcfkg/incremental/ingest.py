@@ -31,20 +31,20 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
 from mcfkg.config import Settings
-from mcfkg.export import FORMATS, VOID_FILE, VOID_PREFIXES, dump_file
+from mcfkg.export import FORMATS, VOID_FILE, dump_file
 from mcfkg.graph import load_dataset, rebase
-from mcfkg.incremental import dump as nquads
+from mcfkg.incremental import dump as lines
 from mcfkg.incremental.reach import CACHE_FILE as REACH_CACHE
 from mcfkg.incremental.reasoning import delta_consequences
 from mcfkg.incremental.state import (
-    MATCH_KEY, MATCH_KEYS, PUBLISHED_CLOSURE, STATE_GRAPHS, VALIDATION_CLOSURE, forget, key_quads,
+    MATCH_KEY, MATCH_KEYS, PUBLISHED_CLOSURE, STATE_GRAPHS, VALIDATION_CLOSURE, VOID_GRAPH, forget, key_quads,
     open_state, record, state_dir, wanted,
 )
 from mcfkg.incremental.stored_graph import StoredGraph
 from mcfkg.incremental.terms import Triple, to_ox, to_rdflib
 from mcfkg.incremental.validation import validate_change
 from mcfkg.incremental.void import updated_void
-from mcfkg.sources.document import IncomingSource, write_atomically
+from mcfkg.sources.document import IncomingSource
 from mcfkg.sources.reconcile import Existing, match_keys
 from mcfkg.validate import ValidationReport
 from mcfkg.vocab import CANONICAL_BASE, Vocab
@@ -116,7 +116,7 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
         published_added = [q for q in new_quads if q not in store] + new_inferred
         directory = state_dir(settings.dist_dir)
         forget(directory)  # from here on the state is changed: a crash leaves it belonging to no dump
-        void = updated_void(StoredGraph.read(settings.dist_dir / VOID_FILE), store, [_rdflib(q) for q in published_added],  # type: ignore[arg-type]
+        void = updated_void(StoredGraph(store, VOID_GRAPH), store, [_rdflib(q) for q in published_added],  # type: ignore[arg-type]
                             [_rdflib(q) for q in now_stated], vocab)
         _update_state(store, published_added, now_stated, gained.validation, gained.published, added)
         store.extend(key_quads(match_keys((back(s), p, back(o)) for s, p, o in added)))
@@ -124,7 +124,7 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
             if spec.name != "nquads":
                 (settings.dist_dir / dump_file(spec)).unlink(missing_ok=True)
         _write_void(settings, void)
-        nquads.rewrite(_dump(settings), published_added, now_stated)
+        lines.rewrite(_dump(settings), published_added, now_stated)
         store.flush()
         record(directory, _dump(settings))
     return Applied(asserted=len(added), inferred=len(new_inferred) - len(now_stated), graphs=len({g for _, g in quads}),
@@ -151,13 +151,16 @@ def _dump(settings: Settings) -> Path:
 
 
 def _write_void(settings: Settings, void: StoredGraph) -> None:
-    for spec in FORMATS.values():  # the dumps this ingest removed are no longer offered
+    """``dist/void.ttl`` (one statement per line, see :func:`mcfkg.incremental.state.write_state`) rewritten by the
+    lines that changed, the dumps this ingest removed no longer offered."""
+    for spec in FORMATS.values():
         if not (settings.dist_dir / dump_file(spec)).is_file():
             for dataset, _, dumped in list(void.triples((None, VOID.dataDump, None))):
                 if str(dumped).endswith("/" + dump_file(spec)):
                     void.remove((dataset, VOID.dataDump, dumped))
                     void.remove((dumped, None, None))
-    write_atomically(settings.dist_dir / VOID_FILE, void.turtle(VOID_PREFIXES))
+    lines.rewrite(settings.dist_dir / VOID_FILE, [ox.Quad(*t, ox.DefaultGraph()) for t in void.added],  # type: ignore[misc]
+                  [ox.Quad(*t, ox.DefaultGraph()) for t in void.removed])  # type: ignore[misc]
 
 
 def _rdflib(quad: ox.Quad) -> tuple:

@@ -11,6 +11,9 @@ writes an on-disk pyoxigraph store (RocksDB) holding
 - :data:`PUBLISHED_CLOSURE`: every useful consequence (``Consequences.published``), including those
   about the vocabulary's own terms that the inferred graph leaves out: an incremental reasoner
   joins with them;
+- :data:`VOID_GRAPH`: the build's VoID description, looked up and changed by an ingest, which then
+  rewrites ``dist/void.ttl`` by the lines that changed: so a state's build writes that file one
+  statement per line (N-Triples, which is Turtle too), its blank nodes labelled as in the state;
 - :data:`MATCH_KEYS`: each entity's names and external IDs as reconciling compares them
   (:func:`mcfkg.sources.reconcile.match_keys`, canonical IRIs), so an ingest finds the entities
   sharing one with a new entity by lookup rather than by reading every name.
@@ -33,10 +36,11 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from mcfkg.export import FORMATS, dump_file
+from mcfkg.export import FORMATS, VOID_FILE, dump_file
 from mcfkg.graph import rebase
 from mcfkg.incremental.reach import CACHE_FILE as REACH_CACHE, shape_reach
 from mcfkg.reason import closures
+from mcfkg.sources.document import replacing
 from mcfkg.sources.reconcile import IDENTITY_PROPERTIES, NAME_PROPERTIES, match_keys
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 
@@ -44,11 +48,13 @@ from mcfkg.incremental.terms import Triple, to_ox
 
 STATE_DIR = "state"
 RECORD = "mcfkg-state.json"  # inside the store's directory; RocksDB leaves other files alone
+VOID_HEADER = b"# The VoID description of this build, one statement per line: mcfkg ingest rewrites it by lines.\n"
 VALIDATION_CLOSURE = ox.NamedNode("urn:mcfkg:state:validation-closure")
 PUBLISHED_CLOSURE = ox.NamedNode("urn:mcfkg:state:published-closure")
+VOID_GRAPH = ox.NamedNode("urn:mcfkg:state:void")
 MATCH_KEYS = ox.NamedNode("urn:mcfkg:state:match-keys")
 MATCH_KEY = ox.NamedNode("urn:mcfkg:state:match-key")
-STATE_GRAPHS = (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, MATCH_KEYS)
+STATE_GRAPHS = (VALIDATION_CLOSURE, PUBLISHED_CLOSURE, VOID_GRAPH, MATCH_KEYS)
 
 
 def state_dir(dist_dir: Path) -> Path:
@@ -91,14 +97,16 @@ def write_build_state(ds: Dataset, dist_dir: Path, vocab: Vocab, shapes: Graph) 
     named = ((s, p, o) for p in (*NAME_PROPERTIES, *IDENTITY_PROPERTIES) for s, _, o, g in ds.quads((None, p, None, None))
              if getattr(g, "identifier", g) != vocab.inferred_graph)
     keys = match_keys((canonical(s), p, canonical(o)) for s, p, o in named)
-    target = write_state(dist_dir, dist_dir / dump_file(FORMATS["nquads"]), found.validation, found.published, keys)
+    target = write_state(dist_dir, dist_dir / dump_file(FORMATS["nquads"]), found.validation, found.published, keys,
+                         dist_dir / VOID_FILE)
     shape_reach(shapes, cache=target / REACH_CACHE)
     return target
 
 
 def write_state(dist_dir: Path, dump: Path, validation: Iterable[Triple], published: Iterable[Triple],
-                keys: Mapping[URIRef, Iterable[str]] | None = None) -> Path:
+                keys: Mapping[URIRef, Iterable[str]] | None = None, void: Path | None = None) -> Path:
     """The state of the build whose N-Quads dump is ``dump``, written beside it; replaces any earlier state.
+    With ``void``, the VoID file is taken into the state and written again one statement per line.
 
     The store is written in a temporary sibling and renamed into place, so a reader finds the
     old state, no state, or the new one, each with its record.
@@ -110,6 +118,12 @@ def write_state(dist_dir: Path, dump: Path, validation: Iterable[Triple], publis
         # parse() keeps the dump's blank node labels (bulk_load renames them): the closures name the same nodes
         store.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
         store.bulk_extend(key_quads(keys or {}))
+        if void is not None:
+            statements = list(ox.parse(path=str(void), format=ox.RdfFormat.TURTLE))
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, VOID_GRAPH) for q in statements)
+            with replacing(void) as out:
+                out.write(VOID_HEADER)
+                ox.serialize(statements, out, ox.RdfFormat.N_QUADS)  # default graph: N-Triples lines
         for graph, triples in ((VALIDATION_CLOSURE, validation), (PUBLISHED_CLOSURE, published)):
             store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples)  # type: ignore[arg-type]
         store.flush()

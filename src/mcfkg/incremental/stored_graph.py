@@ -1,17 +1,15 @@
-"""A graph of a pyoxigraph store, read and changed through the part of rdflib's ``Graph`` API the VoID update uses.
+"""A graph of the state store, read and changed through the part of rdflib's ``Graph`` API the VoID update uses.
 
 The VoID of a large build holds hundreds of thousands of triples (a subset per named graph):
-reading it into rdflib and writing it back took longer than the rest of an ingest. Kept in a
-pyoxigraph store, it is changed in place by :func:`mcfkg.incremental.void.updated_void`, which
-touches a few dozen triples, and written out by pyoxigraph. The store is best an in-memory copy of
-the VoID file (:meth:`StoredGraph.read`): reading a graph back from the on-disk state store costs
-a RocksDB lookup per term, about ten times longer than parsing the file.
+reading it into rdflib and writing it back, or even parsing the file into pyoxigraph, took longer
+than the rest of an ingest. Kept as a graph of the state store, it is read by lookups and changed
+in place by :func:`mcfkg.incremental.void.updated_void`, which touches a few hundred triples; the
+graph remembers what changed, so the file is rewritten by lines (:mod:`mcfkg.incremental.dump`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.term import Node
@@ -22,17 +20,12 @@ Pattern = tuple[Node | None, Node | None, Node | None]
 
 
 class StoredGraph:
-    """The triples of graph ``name`` of ``store``, as rdflib terms."""
+    """The triples of graph ``name`` of ``store``, as rdflib terms, and the triples added and removed since."""
 
-    def __init__(self, store: ox.Store, name: ox.NamedNode | ox.DefaultGraph) -> None:
+    def __init__(self, store: ox.Store, name: ox.NamedNode) -> None:
         self.store, self.name = store, name
-
-    @classmethod
-    def read(cls, turtle: Path) -> StoredGraph:
-        """The graph in the Turtle file ``turtle``, held in memory (changes stay there until written out)."""
-        store = ox.Store()
-        store.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE)
-        return cls(store, ox.DefaultGraph())
+        self.added: set[ox.Triple] = set()
+        self.removed: set[ox.Triple] = set()
 
     def triples(self, pattern: Pattern) -> Iterator[Triple]:
         s, p, o = (None if term is None else to_ox(term) for term in pattern)
@@ -52,12 +45,17 @@ class StoredGraph:
         return (o for _, _, o in self.triples((subject, predicate, None)))
 
     def add(self, triple: Triple) -> StoredGraph:
-        self.store.add(self._quad(triple))
+        quad = self._quad(triple)
+        if quad not in self.store:
+            self.store.add(quad)
+            self._moved(quad.triple, self.added, self.removed)
         return self
 
     def remove(self, pattern: Pattern) -> StoredGraph:
         for triple in list(self.triples(pattern)):
-            self.store.remove(self._quad(triple))
+            quad = self._quad(triple)
+            self.store.remove(quad)
+            self._moved(quad.triple, self.removed, self.added)
         return self
 
     def set(self, triple: Triple) -> StoredGraph:
@@ -76,12 +74,13 @@ class StoredGraph:
             self.remove(triple)
         return self
 
-    def turtle(self, prefixes: dict[str, str]) -> bytes:
-        """The graph as Turtle (pyoxigraph's: blank nodes labelled rather than nested), written without a
-        Python object per triple."""
-        dumped = self.store.dump(format=ox.RdfFormat.TURTLE, from_graph=self.name, prefixes=prefixes)
-        assert dumped is not None  # dump() returns the bytes when given no output
-        return dumped
+    @staticmethod
+    def _moved(triple: ox.Triple, into: set[ox.Triple], undoing: set[ox.Triple]) -> None:
+        """Note a triple added (or removed): it undoes an earlier removal (addition), else it is a change."""
+        if triple in undoing:
+            undoing.discard(triple)
+        else:
+            into.add(triple)
 
     def _quad(self, triple: Triple) -> ox.Quad:
         s, p, o = triple

@@ -33,7 +33,7 @@ def test_every_field_parses_from_its_variable(monkeypatch: pytest.MonkeyPatch, t
         "STORE_MAX_UPDATE_BYTES": ("5000", 5000), "STORE_CLIENT_UPDATES": ("true", True),
         "STORE_LISTS_GRAPHS": ("false", False), "STORE_HIDDEN_GRAPHS": ("urn:a,urn:b", ("urn:a", "urn:b")),
         "GEONAMES_SERVICE": ("https://geonames.example/", "https://geonames.example/"),
-        "GEONAMES_USERNAME": ("analyst", "analyst"),
+        "GEONAMES_USERNAME": ("analyst", "analyst"), "INCREMENTAL_FROM_QUADS": ("5000", 5000),
         "ONTOLOGY_DIR": (str(tmp_path / "o"), tmp_path / "o"),
         "DATA_DIR": (str(tmp_path / "d"), tmp_path / "d"),
         "QUERIES_DIR": (str(tmp_path / "q"), tmp_path / "q"),

@@ -6,6 +6,7 @@ query URL: they see each build the writer syncs as soon as it is in the store.""
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from mcfkg.remote import build_sync
 from mcfkg.remote.replica import write_load_file
 from mcfkg.store import query_limits
 from mcfkg.vocab import Vocab
-from project_copy import ProjectServer, run_mcfkg
+from project_copy import ProjectServer, built_copy, run_mcfkg
 from remote_servers import RunningServer
 from test_serve_remote import DECIDED, FIXTURE, HTML, SOURCE_GRAPHS, SOURCE_ID
 
@@ -34,11 +35,21 @@ EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER (!isBlank(?s) && !isBlank(
 WAIT_S = 120.0
 
 
+_BUILT: dict[str, Path] = {}  # one build for every project here: two builds of the same data differ in blank nodes
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_build(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The shipped data built once (a fresh clone has no dist/), copied into every project of this module."""
+    _BUILT["dist"] = built_copy(tmp_path_factory.mktemp("built")) / "dist"
+
+
 def project_on(server: RunningServer, folder: Path, store: str) -> ProjectServer:
     """A copied project served on ``server`` (named by ``store``: with or without its update URL), not started."""
     credentials = {"MCFKG_STORE_USER": server.user or "", "MCFKG_STORE_PASSWORD": server.password or "",
                    "MCFKG_STORE_AUTH": server.auth, "MCFKG_STORE_LISTS_GRAPHS": str(server.lists_graphs).lower()}
     project = ProjectServer(folder, env_extra=credentials)
+    shutil.copytree(_BUILT["dist"], project.dist, dirs_exist_ok=True)
     project.store = store  # type: ignore[assignment]  # a URL where a directory usually goes
     return project
 

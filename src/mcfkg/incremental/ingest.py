@@ -25,10 +25,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
+from rdflib.term import Node
 
 from mcfkg.config import Settings
 from mcfkg.export import FORMATS, VOID_FILE, dump_file
@@ -41,7 +43,7 @@ from mcfkg.incremental.state import (
     open_state, record, state_dir, wanted,
 )
 from mcfkg.incremental.stored_graph import StoredGraph
-from mcfkg.incremental.terms import Triple, to_ox, to_rdflib
+from mcfkg.incremental.terms import Triple, quad_to_rdflib, to_ox, to_quad, to_rdflib
 from mcfkg.incremental.validation import validate_change
 from mcfkg.incremental.void import updated_void
 from mcfkg.sources.document import IncomingSource
@@ -97,7 +99,7 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
     back = lambda node: rebase(node, CANONICAL_BASE, from_base=settings.base_iri)  # noqa: E731
     with _timed(seconds, "load"):
         source = load_dataset([candidate], settings.base_iri)
-        quads = [((s, p, o), g) for s, p, o, g in source.quads((None, None, None, None))]
+        quads = [((s, p, o), g) for s, p, o, g in source.quads((None, None, None, None)) if g is not None]
         added = {triple for triple, _ in quads}
     with _timed(seconds, "reason"):
         gained = delta_consequences(store, added, vocab)
@@ -110,14 +112,15 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
     with _timed(seconds, "publish"):
         inferred = ox.NamedNode(str(vocab.inferred_graph))
         terms = {to_rdflib(q.subject) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(vocab.ontology_graph)))}
-        new_quads = [ox.Quad(*map(to_ox, triple), to_ox(graph)) for triple, graph in quads]  # type: ignore[misc]
-        new_inferred = [ox.Quad(*map(to_ox, t), inferred) for t in gained.published if t[0] not in terms]  # type: ignore[misc]
-        now_stated = [q for q in (ox.Quad(*map(to_ox, t), inferred) for t in added) if q in store]  # type: ignore[misc]
+        new_quads = [to_quad(triple, graph) for triple, graph in quads]
+        new_inferred = [to_quad(t, inferred) for t in gained.published if t[0] not in terms]
+        now_stated = [q for q in (to_quad(t, inferred) for t in added) if q in store]
         published_added = [q for q in new_quads if q not in store] + new_inferred
         directory = state_dir(settings.dist_dir)
         forget(directory)  # from here on the state is changed: a crash leaves it belonging to no dump
-        void = updated_void(StoredGraph(store, VOID_GRAPH), store, [_rdflib(q) for q in published_added],  # type: ignore[arg-type]
-                            [_rdflib(q) for q in now_stated], vocab)
+        void = StoredGraph(store, VOID_GRAPH)
+        updated_void(void, store, [quad_to_rdflib(q) for q in published_added],  # type: ignore[arg-type]
+                     [quad_to_rdflib(q) for q in now_stated], vocab)
         _update_state(store, published_added, now_stated, gained.validation, gained.published, added)
         store.extend(key_quads(match_keys((back(s), p, back(o)) for s, p, o in added)))
         for spec in FORMATS.values():  # stale now; `mcfkg build` writes them again
@@ -134,14 +137,13 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
 def _update_state(store: ox.Store, published: list[ox.Quad], now_stated: list[ox.Quad], validation: list[Triple],
                   closure: list[Triple], added: set[Triple]) -> None:
     """The state after the change: what a full build of the new data would have written."""
-    store.extend([*published,
-                  *(ox.Quad(*map(to_ox, t), VALIDATION_CLOSURE) for t in validation),  # type: ignore[misc]
-                  *(ox.Quad(*map(to_ox, t), PUBLISHED_CLOSURE) for t in closure)])  # type: ignore[misc]
+    store.extend([*published, *(to_quad(t, VALIDATION_CLOSURE) for t in validation),
+                  *(to_quad(t, PUBLISHED_CLOSURE) for t in closure)])
     for quad in now_stated:
         store.remove(quad)
     for graph in (VALIDATION_CLOSURE, PUBLISHED_CLOSURE):  # a closure holds no asserted triple
         for t in added:
-            quad = ox.Quad(*map(to_ox, t), graph)  # type: ignore[misc]
+            quad = to_quad(t, graph)
             if quad in store:
                 store.remove(quad)
 
@@ -159,12 +161,8 @@ def _write_void(settings: Settings, void: StoredGraph) -> None:
                 if str(dumped).endswith("/" + dump_file(spec)):
                     void.remove((dataset, VOID.dataDump, dumped))
                     void.remove((dumped, None, None))
-    lines.rewrite(settings.dist_dir / VOID_FILE, [ox.Quad(*t, ox.DefaultGraph()) for t in void.added],  # type: ignore[misc]
-                  [ox.Quad(*t, ox.DefaultGraph()) for t in void.removed])  # type: ignore[misc]
-
-
-def _rdflib(quad: ox.Quad) -> tuple:
-    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), to_rdflib(quad.graph_name))
+    lines.rewrite(settings.dist_dir / VOID_FILE, [ox.Quad(t.subject, t.predicate, t.object) for t in void.added],
+                  [ox.Quad(t.subject, t.predicate, t.object) for t in void.removed])
 
 
 def existing_for(store: ox.Store, source: IncomingSource, base_iri: str) -> Existing:
@@ -172,11 +170,13 @@ def existing_for(store: ox.Store, source: IncomingSource, base_iri: str) -> Exis
     the entities sharing a match key with the source's, which of the source's subjects the graph already
     describes and which of its graphs are taken (canonical IRIs, as ``data/`` writes them)."""
     private = {str(g) for g in (*STATE_GRAPHS, ox.NamedNode(str(Vocab(base_iri).inferred_graph)))}
-    there = lambda node: to_ox(rebase(node, base_iri))  # noqa: E731
+    def there(node: Node) -> Any:  # an IRI of the source as the state has it
+        return to_ox(rebase(node, base_iri))
+
     wanted_keys = {key for keys in match_keys((s, p, o) for s, p, o, _ in source.quads).values() for key in keys}
-    by_key = {key: {URIRef(q.subject.value) for q in store.quads_for_pattern(None, MATCH_KEY, ox.Literal(key), MATCH_KEYS)}
+    by_key = {key: {URIRef(str(q.subject.value)) for q in store.quads_for_pattern(None, MATCH_KEY, ox.Literal(key), MATCH_KEYS)}  # type: ignore[union-attr]
               for key in wanted_keys}
     described = {s for s in {s for s, *_ in source.quads}
                  if any(str(q.graph_name) not in private for q in store.quads_for_pattern(there(s), None, None))}
-    graphs = {g for *_, g in source.quads if store.contains_named_graph(there(g))}
+    graphs: set[Node] = {g for *_, g in source.quads if store.contains_named_graph(there(g))}
     return Existing(by_key, described, graphs)

@@ -9,12 +9,12 @@ graph remembers what changed, so the file is rewritten by lines (:mod:`mcfkg.inc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableSet as Set
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from mcfkg.incremental.terms import Triple, to_ox, to_rdflib
+from mcfkg.incremental.terms import Triple, to_ox, to_quad, to_rdflib
 
 Pattern = tuple[Node | None, Node | None, Node | None]
 
@@ -75,7 +75,7 @@ class StoredGraph:
         return self
 
     @staticmethod
-    def _moved(triple: ox.Triple, into: set[ox.Triple], undoing: set[ox.Triple]) -> None:
+    def _moved(triple: ox.Triple, into: Set[ox.Triple], undoing: Set[ox.Triple]) -> None:
         """Note a triple added (or removed): it undoes an earlier removal (addition), else it is a change."""
         if triple in undoing:
             undoing.discard(triple)
@@ -83,5 +83,4 @@ class StoredGraph:
             into.add(triple)
 
     def _quad(self, triple: Triple) -> ox.Quad:
-        s, p, o = triple
-        return ox.Quad(to_ox(s), to_ox(p), to_ox(o), self.name)  # type: ignore[arg-type]
+        return to_quad(triple, self.name)

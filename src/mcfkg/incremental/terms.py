@@ -17,7 +17,7 @@ Triple = tuple[Node, Node, Node]
 _XSD_STRING = str(XSD.string)
 
 
-def to_rdflib(term: OxTerm | ox.DefaultGraph) -> Node:
+def to_rdflib(term: OxTerm | ox.DefaultGraph | ox.Triple) -> Node:
     """``term`` as the build writes it: a plain string literal carries no datatype, and a decimal is in
     canonical form. (The store keeps numbers by value: ``"2493000000.0"^^xsd:decimal`` comes back as
     ``"2493000000"``, which :func:`mcfkg.graph.canonical` turns back into what the build wrote.)"""
@@ -47,6 +47,18 @@ def to_ox(term: Node) -> OxTerm:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"no pyoxigraph term for {term!r}")
+
+
+def to_quad(triple: Triple, graph: Node | ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
+    """``triple`` (rdflib terms) in ``graph`` as a pyoxigraph quad."""
+    s, p, o = triple
+    name = graph if isinstance(graph, (ox.NamedNode, ox.DefaultGraph)) else to_ox(graph)
+    return ox.Quad(to_ox(s), to_ox(p), to_ox(o), name)  # type: ignore[arg-type]
+
+
+def quad_to_rdflib(quad: ox.Quad) -> tuple[Node, Node, Node, Node]:
+    """A pyoxigraph quad as rdflib terms: subject, predicate, object, graph name."""
+    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), to_rdflib(quad.graph_name))
 
 
 def triples_to_rdflib(quads: Iterable[ox.Quad]) -> Iterator[Triple]:

@@ -135,9 +135,9 @@ def _ingest(settings: Settings, path: Path, same_as: list[str], distinct: list[s
         candidate.write_bytes(data)
         commit = lambda: write_atomically(target, data)  # noqa: E731
         what = f"the graph with source {source.id}"
-        outcome = (_through_state(settings, state, candidate, commit, what) if state is not None else None)
-        if outcome is None:  # no state, or a source the state cannot take (it changes the vocabulary)
-            outcome = _rebuild(settings, [*others, candidate], commit, what)
+        through = _through_state(settings, state, candidate, commit, what) if state is not None else None
+        # no state, or a source the state cannot take (it changes the vocabulary): a full build
+        outcome = through if through is not None else _rebuild(settings, [*others, candidate], commit, what)
     if isinstance(outcome, Change):
         return Change(outcome.status, outcome.message, str(source.iri), violations=outcome.violations)
     if isinstance(outcome, Applied):

@@ -7,7 +7,7 @@ state (``dist/state/``) lets ``mcfkg ingest`` add a source in time proportional 
 - :mod:`.reasoning`: what the source adds to both closures, joining it with the state through lazy lookups;
 - :mod:`.reach` and :mod:`.validation`: which focus nodes the new triples can affect, read from the
   shapes, and SHACL on those nodes' neighbourhood alone;
-- :mod:`.void` over :mod:`.stored_graph`: the VoID figures moved by the change, in an in-memory pyoxigraph copy;
+- :mod:`.void` over :mod:`.stored_graph`: the VoID figures moved by the change, in the state, and the lines of `void.ttl` that changed;
 - :mod:`.dump`: the N-Quads dump rewritten by lines;
 - :mod:`.ingest`: the order of it all, and what a crash half-way leaves (a full build next time);
 - :mod:`.terms`: terms between rdflib and pyoxigraph; :mod:`.errors`: why a change must be built in full.

@@ -51,8 +51,6 @@ from mcfkg.sources.reconcile import Existing, match_keys
 from mcfkg.validate import ValidationReport
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 
-Quad = tuple[Triple, ox.NamedNode]
-
 
 @dataclass
 class Applied:

@@ -122,6 +122,7 @@ def built(work: Path, size: int, seed: int, reuse: bool) -> tuple[Path, list[Pat
     root = work / f"base-{size}"
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(kept, root)  # a copy: the state's RocksDB files are changed in place
+    os.sync()  # the copy written out now, not during the ingests timed next
     return root, [Path(p) for p in saved["sources"]], saved["seconds"]
 
 

@@ -125,16 +125,24 @@ def load_dataset(paths: Iterable[Path], base_iri: str = CANONICAL_BASE) -> Datas
     files before it have been merged, the bad one contributes nothing.
     """
     vocab = Vocab(base_iri)
-    if not base_iri.endswith("/"):
-        base_iri += "/"
     ds = Dataset()
     for path in paths:
         scratch = parse_file(Path(path))
-        for prefix, namespace in scratch.namespaces():
-            ds.bind(prefix, rebase(URIRef(namespace), base_iri), override=False)
-        for s, p, o, graph_name in _quads(scratch, Path(path), vocab):
-            target = ds.graph(rebase(graph_name, base_iri)) if graph_name != DATASET_DEFAULT_GRAPH_ID else ds.default_graph
-            target.add((rebase(s, base_iri), rebase(p, base_iri), canonical(rebase(o, base_iri))))
+        add_quads(ds, _quads(scratch, Path(path), vocab), scratch.namespaces(), base_iri)
+    return ds
+
+
+def add_quads(ds: Dataset, quads: Iterable[tuple[Node, Node, Node, IdentifiedNode]], namespaces: Iterable[tuple[str, str]],
+              base_iri: str = CANONICAL_BASE) -> Dataset:
+    """``ds`` with ``quads`` and ``namespaces`` (canonical base) as :func:`load_dataset` reads a file of them:
+    rebased to ``base_iri``, decimals in :func:`canonical` form. Returns ``ds``."""
+    if not base_iri.endswith("/"):
+        base_iri += "/"
+    for prefix, namespace in namespaces:
+        ds.bind(prefix, rebase(URIRef(namespace), base_iri), override=False)
+    for s, p, o, graph_name in quads:
+        target = ds.graph(rebase(graph_name, base_iri)) if graph_name != DATASET_DEFAULT_GRAPH_ID else ds.default_graph
+        target.add((rebase(s, base_iri), rebase(p, base_iri), canonical(rebase(o, base_iri))))
     return ds
 
 

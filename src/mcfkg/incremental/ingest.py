@@ -34,7 +34,7 @@ from rdflib.term import Node
 
 from mcfkg.config import Settings
 from mcfkg.export import FORMATS, VOID_FILE, dump_file
-from mcfkg.graph import load_dataset, rebase
+from mcfkg.graph import rebase
 from mcfkg.incremental import dump as lines
 from mcfkg.incremental.reach import CACHE_FILE as REACH_CACHE
 from mcfkg.incremental.reasoning import delta_consequences
@@ -85,8 +85,9 @@ def state_of(settings: Settings) -> ox.Store | None:
     return open_state(settings.dist_dir, _dump(settings))
 
 
-def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, commit: Callable[[], None]) -> Applied:
-    """Add the source in ``candidate`` (the file ``commit`` will move into ``data/``) through ``store``.
+def apply(settings: Settings, store: ox.Store, incoming: IncomingSource, shapes: Graph, commit: Callable[[], None],
+          ) -> Applied:
+    """Add the source ``incoming`` (whose file ``commit`` writes into ``data/``) through ``store``.
 
     Raises :class:`Refused` (nothing written) when the graph with the source does not conform, and
     :class:`mcfkg.incremental.errors.NotIncremental` or :class:`mcfkg.reasoner.Unsupported` when the
@@ -96,7 +97,7 @@ def apply(settings: Settings, store: ox.Store, candidate: Path, shapes: Graph, c
     vocab = Vocab(settings.base_iri)
     back = lambda node: rebase(node, CANONICAL_BASE, from_base=settings.base_iri)  # noqa: E731
     with _timed(seconds, "load"):
-        source = load_dataset([candidate], settings.base_iri)
+        source = incoming.dataset(settings.base_iri)
         quads = [((s, p, o), g) for s, p, o, g in source.quads((None, None, None, None)) if g is not None]
         added = {triple for triple, _ in quads}
     with _timed(seconds, "reason"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -15,8 +16,10 @@ OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 Triple = tuple[Node, Node, Node]
 
 _XSD_STRING = str(XSD.string)
+_REMEMBERED = 1 << 18  # terms kept converted: an ingest meets the same classes, predicates and hubs again and again
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def to_rdflib(term: OxTerm | ox.DefaultGraph | ox.Triple) -> Node:
     """``term`` as the build writes it: a plain string literal carries no datatype, and a decimal is in
     canonical form. (The store keeps numbers by value: ``"2493000000.0"^^xsd:decimal`` comes back as
@@ -34,6 +37,7 @@ def to_rdflib(term: OxTerm | ox.DefaultGraph | ox.Triple) -> Node:
     raise TypeError(f"no rdflib term for {term!r} (RDF-star triples are not part of the build)")
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def to_ox(term: Node) -> OxTerm:
     """``term`` as pyoxigraph stores it."""
     if isinstance(term, URIRef):

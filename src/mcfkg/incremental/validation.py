@@ -53,10 +53,9 @@ def validate_change(store: ox.Store, added: Iterable[Triple], added_closure: Ite
         raise NotIncremental(f"mcfkg.shacl cannot evaluate these shapes ({reason}): validate in full") from reason
     world = ValidatedGraph(store, vocab, (*added, *added_closure))
     focus = affected(world, reach)
-    data = Graph()
+    data = Graph(store="SimpleMemory")  # no contexts to keep: half the cost of filling and reading it
     _bind(data, shapes, source, vocab)
-    for triple in neighbourhood(world, reach, focus).union(world.ontology(vocab), world.new):
-        data.add(triple)
+    data.addN((*triple, data) for triple in neighbourhood(world, reach, focus).union(world.ontology(vocab), world.new))
     report = validate(data, shapes, focus)
     extra = per_source_results(source, shapes, data, vocab)
     if not extra:

@@ -23,7 +23,7 @@ from mcfkg.graph import LoadError, load_dataset, source_files
 from mcfkg.incremental.ingest import Applied, Refused, apply, existing_for, state_of
 from mcfkg.incremental.errors import NotIncremental
 from mcfkg.reasoner import Unsupported
-from mcfkg.sources.document import SOURCE_ID, SourceError, read_incoming, read_quads, write_atomically
+from mcfkg.sources.document import SOURCE_ID, IncomingSource, SourceError, read_incoming, read_quads, write_atomically
 from mcfkg.sources.lock import one_writer
 from mcfkg.sources.reconcile import DecisionError, Existing, decide, matches, parse_iri
 from mcfkg.validate import ValidationReport
@@ -130,14 +130,17 @@ def _ingest(settings: Settings, path: Path, same_as: list[str], distinct: list[s
         return Change("refused", f"graph {clash[0]} already exists in data/; a source must bring graphs of its "
                                  "own. Nothing was written.", str(source.iri))
     data = source.trig()
-    with tempfile.TemporaryDirectory(prefix="mcfkg-ingest-") as scratch:
-        candidate = Path(scratch) / target.name
-        candidate.write_bytes(data)
-        commit = lambda: write_atomically(target, data)  # noqa: E731
-        what = f"the graph with source {source.id}"
-        through = _through_state(settings, state, candidate, commit, what) if state is not None else None
-        # no state, or a source the state cannot take (it changes the vocabulary): a full build
-        outcome = through if through is not None else _rebuild(settings, [*others, candidate], commit, what)
+    commit = lambda: write_atomically(target, data)  # noqa: E731
+    what = f"the graph with source {source.id}"
+    through = _through_state(settings, state, source, commit, what) if state is not None else None
+    outcome: Applied | BuildResult | Change
+    if through is not None:
+        outcome = through
+    else:  # no state, or a source the state cannot take (it changes the vocabulary): a full build
+        with tempfile.TemporaryDirectory(prefix="mcfkg-ingest-") as scratch:
+            candidate = Path(scratch) / target.name
+            candidate.write_bytes(data)
+            outcome = _rebuild(settings, [*others, candidate], commit, what)
     if isinstance(outcome, Change):
         return Change(outcome.status, outcome.message, str(source.iri), violations=outcome.violations)
     if isinstance(outcome, Applied):
@@ -184,11 +187,11 @@ def _loaded(files: list[Path]) -> Existing:
     return Existing.of(list(load_dataset(files, CANONICAL_BASE).quads((None, None, None, None))))  # type: ignore[arg-type]
 
 
-def _through_state(settings: Settings, state: object, candidate: Path, commit: Callable[[], None],
+def _through_state(settings: Settings, state: object, source: IncomingSource, commit: Callable[[], None],
                    what: str) -> Applied | Change | None:
     """Add the source through the build's state; None when the state cannot take it (build in full)."""
     try:
-        return apply(settings, state, candidate, load_shapes(settings), commit)  # type: ignore[arg-type]
+        return apply(settings, state, source, load_shapes(settings), commit)  # type: ignore[arg-type]
     except Refused as exc:
         return _refusal(exc.report, what)
     except (NotIncremental, Unsupported):

@@ -25,7 +25,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from mcfkg.graph import LoadError, canonical, load_dataset, parse_file, rdf_format
+from mcfkg.graph import LoadError, add_quads, canonical, load_dataset, parse_file, rdf_format
 from mcfkg.sources.mapping import MappingError, is_mapping, read_mapped
 from mcfkg.vocab import CANONICAL_BASE, Vocab
 
@@ -54,17 +54,12 @@ class IncomingSource:
 
         self.quads = {(swap(s), p, swap(o), g) for s, p, o, g in self.quads}
 
-    def dataset(self) -> Dataset:
-        """The quads as a Dataset, with the project's prefixes, for serialising."""
-        ds = Dataset()
+    def dataset(self, base_iri: str = CANONICAL_BASE) -> Dataset:
+        """The quads as a Dataset with the project's prefixes: as its file is written (canonical base), or
+        as the build reads that file under ``base_iri`` (without writing and parsing it)."""
         vocab = Vocab(CANONICAL_BASE)
-        ds.bind("mcf", vocab.MCF)
-        ds.bind("mcfid", vocab.ID)
-        ds.bind("mcfg", vocab.GRAPH)
-        ds.bind("pav", "http://purl.org/pav/")
-        for s, p, o, g in self.quads:
-            ds.graph(g).add((s, p, o))
-        return ds
+        prefixes = (("mcf", vocab.MCF), ("mcfid", vocab.ID), ("mcfg", vocab.GRAPH), ("pav", URIRef("http://purl.org/pav/")))
+        return add_quads(Dataset(), self.quads, prefixes, base_iri)
 
     def trig(self) -> bytes:
         """The file ``data/sources/<id>.trig`` will hold."""

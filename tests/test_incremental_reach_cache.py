@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from mcfkg.build import load_shapes
 from mcfkg.config import Settings
-from mcfkg.incremental import reach
+from mcfkg.incremental import query_reach
 from mcfkg.incremental.reach import shape_reach
 
 
@@ -20,12 +20,12 @@ def shapes() -> Graph:
 
 def _no_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """From here on, a query that is not in the cache fails the test."""
-    reach._query_reach.cache_clear()
+    query_reach.query_reach.cache_clear()
 
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("a SPARQL query was parsed again")
 
-    monkeypatch.setattr(reach, "prepareQuery", refuse)
+    monkeypatch.setattr(query_reach, "prepareQuery", refuse)
 
 
 def test_the_reads_of_the_queries_come_back_from_the_cache(shapes: Graph, tmp_path: Path,

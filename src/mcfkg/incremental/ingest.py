@@ -135,9 +135,13 @@ def apply(settings: Settings, store: ox.Store, incoming: IncomingSource, shapes:
 
 def _update_state(store: ox.Store, published: list[ox.Quad], now_stated: list[ox.Quad], validation: list[Triple],
                   closure: list[Triple], added: set[Triple]) -> None:
-    """The state after the change: what a full build of the new data would have written."""
-    store.extend([*published, *(to_quad(t, VALIDATION_CLOSURE) for t in validation),
-                  *(to_quad(t, PUBLISHED_CLOSURE) for t in closure)])
+    """The state after the change: what a full build of the new data would have written.
+
+    Written in bulk (sorted files handed to RocksDB, no transaction: half the time of ``extend`` here):
+    the state already belongs to no dump, so a crash half-way only makes the next command build in full.
+    """
+    store.bulk_extend([*published, *(to_quad(t, VALIDATION_CLOSURE) for t in validation),
+                       *(to_quad(t, PUBLISHED_CLOSURE) for t in closure)])
     for quad in now_stated:
         store.remove(quad)
     for graph in (VALIDATION_CLOSURE, PUBLISHED_CLOSURE):  # a closure holds no asserted triple

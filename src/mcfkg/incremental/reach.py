@@ -21,18 +21,13 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import product
 from pathlib import Path
 
-from rdflib import RDF, SH, BNode, Graph, Literal, URIRef, Variable
+from rdflib import RDF, SH, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from mcfkg.incremental.errors import NotIncremental
@@ -120,8 +115,10 @@ class _QueryReaches:
         declared = tuple(sorted(prefixes.items()))
         key = hashlib.sha256(json.dumps([text, declared]).encode()).hexdigest()
         found = self.known.get(key)
-        if found is None:
-            found = _query_reach(text, declared)
+        if found is None:  # rdflib's SPARQL parser takes a fifth of a second to import: only when needed
+            from mcfkg.incremental.query_reach import query_reach
+
+            found = query_reach(text, declared)
         self.used[key] = found
         return found
 
@@ -220,114 +217,13 @@ class _Walker:
             self.read(at + path)
 
 
-@lru_cache(maxsize=256)
-def _query_reach(text: str, prefixes: tuple[tuple[str, str], ...]) -> frozenset[AccessPath]:
-    """The access paths of one SELECT from ``$this`` (kept in memory too: tests validate many times)."""
-    patterns = _Patterns()
-    patterns.bind(prepareQuery(text, initNs=dict(prefixes)).algebra, {Variable("this"): {()}})
-    patterns.check()
-    return frozenset(patterns.paths)
-
-
-class _Patterns:
-    """The access paths of a SPARQL query's triple patterns, joined to ``$this`` through variables.
-
-    A variable counts as reached only where every solution binds it (not through OPTIONAL or one
-    branch of a UNION): a pattern joined to the focus node only through a variable that may be
-    unbound reads the whole graph.
-    """
-
-    def __init__(self) -> None:
-        self.paths: set[AccessPath] = set()
-        self.pending: set[tuple[Node, Node, Node]] = set()
-        self.done: set[tuple[Node, Node, Node]] = set()
-
-    def check(self) -> None:
-        left = self.pending - self.done
-        if left:
-            s, p, o = sorted(left, key=str)[0]
-            raise NotIncremental(f"it reads ({s.n3()} {p.n3()} {o.n3()}) without joining it to $this, "
-                                 "so its reads have no bound")
-
-    def bind(self, node: object, known: dict[Node, set[AccessPath]]) -> dict[Node, set[AccessPath]]:
-        """The variables every solution of ``node`` binds, each with how it is reached from the focus node."""
-        if not isinstance(node, CompValue):
-            raise NotIncremental(f"unexpected query part {node!r}")
-        name = node.name
-        if name == "BGP":
-            return self._triples(node.triples, known)
-        if name == "Join":
-            while True:
-                grown = self.bind(node.p2, self.bind(node.p1, known))
-                if grown.keys() == known.keys():
-                    return grown
-                known = grown
-        if name == "LeftJoin":
-            known = self.bind(node.p1, known)
-            self._expression(node.expr, self.bind(node.p2, known))
-            return known
-        if name == "Union":
-            self.bind(node.p1, known)
-            self.bind(node.p2, known)
-            return known
-        if name in ("Filter", "Extend"):
-            found = self.bind(node.p, known)
-            self._expression(node.expr, found)
-            return found
-        if name == "Project":
-            found = self.bind(node.p, known)
-            return {**known, **{v: found[v] for v in node.PV if v in found}}
-        if name in ("SelectQuery", "ToMultiSet", "Distinct", "Reduced", "Slice", "OrderBy", "Group", "AggregateJoin"):
-            return self.bind(node.p, known)
-        raise NotIncremental(f"it uses {name}, whose reads mcfkg.incremental cannot bound")
-
-    def _expression(self, expr: object, known: dict[Node, set[AccessPath]]) -> None:
-        """The graph patterns of (NOT) EXISTS inside a filter or bind expression, joined to ``known``."""
-        if isinstance(expr, CompValue):
-            if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-                graph = expr.graph  # translated when the filter is, or else still as parsed
-                self.bind(graph if getattr(graph, "translated", False) else translateGroupGraphPattern(graph), known)
-                return
-            for value in expr.values():
-                self._expression(value, known)
-        elif isinstance(expr, list):
-            for value in expr:
-                self._expression(value, known)
-
-    def _triples(self, triples: Iterable[tuple[Node, Node, Node]], known: dict[Node, set[AccessPath]],
-                 ) -> dict[Node, set[AccessPath]]:
-        """Breadth first: each pattern is read from its end nearest to ``$this``, once that end is reached."""
-        known, todo = dict(known), set(triples)
-        while True:
-            ends = [end for triple in todo for end in _ends(triple, known)]
-            if not ends:
-                break
-            triple, reached, other = min(ends, key=lambda e: (min(map(len, e[1])), str(e[0])))
-            self.paths.update(reached)
-            self.done.add(triple)
-            todo.discard(triple)
-            if _is_variable(other) and other not in known:
-                known[other] = reached
-        self.pending.update(todo)
-        return known
-
-
-def _ends(triple: tuple[Node, Node, Node], known: dict[Node, set[AccessPath]],
-          ) -> Iterator[tuple[tuple[Node, Node, Node], set[AccessPath], Node]]:
-    """How a pattern is read from each of its ends already reached: the paths to its far end, and that end."""
-    s, p, o = triple
-    for end, steps, other in ((s, sparql_steps(p), o), (o, _inverse(sparql_steps(p)), s)):
-        if end in known:
-            yield triple, {path + more for path in known[end] for more in steps}, other
-
-
 def shacl_steps(shapes: Graph, path: Node) -> list[AccessPath]:
     """The step sequences of a SHACL property path (several for sh:alternativePath)."""
     if isinstance(path, URIRef):
         return [((path, True),)]
-    inverse = shapes.value(path, SH.inversePath)
-    if inverse is not None:
-        return _inverse(shacl_steps(shapes, inverse))
+    inverted = shapes.value(path, SH.inversePath)
+    if inverted is not None:
+        return inverse(shacl_steps(shapes, inverted))
     alternatives = shapes.value(path, SH.alternativePath)
     if alternatives is not None:
         return [steps for p in Collection(shapes, alternatives) for steps in shacl_steps(shapes, p)]
@@ -337,33 +233,16 @@ def shacl_steps(shapes: Graph, path: Node) -> list[AccessPath]:
     for unbounded in (SH.zeroOrMorePath, SH.oneOrMorePath):
         if shapes.value(path, unbounded) is not None:
             raise NotIncremental(f"the path {path.n3()} uses {unbounded.n3()}, whose reads have no bound")
-    return _sequence([shacl_steps(shapes, p) for p in Collection(shapes, path)])
+    return sequence([shacl_steps(shapes, p) for p in Collection(shapes, path)])
 
 
-def sparql_steps(predicate: object) -> list[AccessPath]:
-    """The step sequences of a SPARQL triple pattern's predicate: an IRI, a variable (any) or a property path."""
-    if isinstance(predicate, URIRef):
-        return [((predicate, True),)]
-    if isinstance(predicate, (Variable, BNode)):
-        return [((None, True),)]
-    if isinstance(predicate, InvPath):
-        return _inverse(sparql_steps(predicate.arg))
-    if isinstance(predicate, SequencePath):
-        return _sequence([sparql_steps(p) for p in predicate.args])
-    if isinstance(predicate, AlternativePath):
-        return [steps for p in predicate.args for steps in sparql_steps(p)]
-    if isinstance(predicate, MulPath) and predicate.mod == "?":
-        return [(), *sparql_steps(predicate.path)]
-    if isinstance(predicate, NegatedPath):
-        return [((None, True),), ((None, False),)]
-    raise NotIncremental(f"the property path {predicate} has no bound on how far it reads")
-
-
-def _inverse(sequences: list[AccessPath]) -> list[AccessPath]:
+def inverse(sequences: list[AccessPath]) -> list[AccessPath]:
+    """The same reads walked from the other end."""
     return [tuple((p, not forward) for p, forward in reversed(steps)) for steps in sequences]
 
 
-def _sequence(parts: list[list[AccessPath]]) -> list[AccessPath]:
+def sequence(parts: list[list[AccessPath]]) -> list[AccessPath]:
+    """Every way of reading the parts one after the other."""
     return [tuple(step for steps in combination for step in steps) for combination in product(*parts)]
 
 
@@ -371,8 +250,3 @@ def _predicate(node: Node) -> URIRef:
     if not isinstance(node, URIRef):
         raise NotIncremental(f"{node.n3()} is used as a property but is not an IRI")
     return node
-
-
-def _is_variable(node: Node) -> bool:
-    """Blank nodes in a query are variables too."""
-    return isinstance(node, (Variable, BNode))

@@ -33,12 +33,19 @@ class SparqlData:
     def __init__(self, data: Graph) -> None:
         self.store = ox.Store()
         self._back: dict[ox.BlankNode | ox.Literal, Node] = {}
+        self._terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}  # the same few come back in most triples
         # The data graph's subjects and predicates are of the kinds Quad takes; term() is just typed wide.
         self.store.bulk_extend(ox.Quad(self.term(s), self.term(p), self.term(o))  # type: ignore[arg-type]
                                for s, p, o in data)
 
     def term(self, node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         """The pyoxigraph term for an rdflib term (remembering blank nodes and literals for the way back)."""
+        found = self._terms.get(node)
+        if found is None:
+            found = self._terms[node] = self._convert(node)
+        return found
+
+    def _convert(self, node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         found: ox.BlankNode | ox.Literal
         if isinstance(node, URIRef):
             return ox.NamedNode(str(node))

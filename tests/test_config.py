@@ -51,6 +51,7 @@ def test_every_field_parses_from_its_variable(monkeypatch: pytest.MonkeyPatch, t
         "MAX_LONG_QUERIES": ("4", 4),
         "LONG_QUERY_S": ("1.5", 1.5),
         "PROCESS_MEMORY_MB": ("512", 512),
+        "WORKER_RECYCLE_MB": ("128", 128),
         "UPDATE_TOKEN": ("s3cret", "s3cret"),
         "SERVICE_ALLOWLIST": (" https://a.example/sparql, https://b.example/sparql ,", ("https://a.example/sparql", "https://b.example/sparql")),
         "LINK_ENDPOINT": ("http://127.0.0.1:9/sparql", "http://127.0.0.1:9/sparql"),

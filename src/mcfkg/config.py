@@ -105,6 +105,11 @@ class Settings:
     # past it the operation fails with a 503 that names this limit. The total across processes
     # is bounded by this times (max_query_workers + 3): one update trial and two upload parses.
     process_memory_mb: int = 1024
+    # A query process forked from an in-memory store shares its pages until it writes to them, and
+    # reading the store writes (locks, reference counts): after a query over much of the graph it
+    # holds a private copy of that much. One whose own pages pass this after a long query (or every
+    # thousand queries) is replaced by a fresh fork, so idle processes cost megabytes, not a store each. 0: never.
+    worker_recycle_mb: int = 64
     # An ingest into a build of at least this many quads goes through the build's state (mcfkg.incremental):
     # it reasons and validates only what the source changes, and keeps the N-Quads dump and VoID
     # current but removes the other dumps until the next `mcfkg build`. A smaller build is rebuilt whole.

@@ -178,6 +178,7 @@ class OxigraphStore(Store):
             max_workers=settings.max_query_workers,
             max_long_queries=settings.max_long_queries,
             long_query_s=settings.long_query_s,
+            recycle_mb=settings.worker_recycle_mb,
         )
         self._engine = Engine(source, config)
 

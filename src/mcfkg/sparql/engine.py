@@ -351,11 +351,15 @@ class Engine:
                 self._retire(worker, future, StoreUnavailable(
                     out_of_memory("the query process died", self._config.limits.process_memory_mb)))
                 return
-            job = self._next_job(worker)
+            if len(reply) > 2:  # it has grown (REPLACE_ME) and exits: a fresh fork takes its place
+                self._retire(worker, None, None)
+                job = None
+            else:
+                job = self._next_job(worker)
         if job is not None:
             self._send_job(worker, job)
         if future is not None:
-            _resolve(future, *reply)
+            _resolve(future, *reply[:2])
 
     def _on_store_message(self) -> bool:
         try:

@@ -50,6 +50,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -75,6 +76,8 @@ class PoolConfig:
     # other workers stay free for short queries, however many runaway ones arrive.
     max_long_queries: int = 0
     long_query_s: float = 0.5
+    # A worker whose own (unshared) memory passes this after a query asks to be replaced (0: never): see _grown.
+    recycle_mb: int = 0
 
     @property
     def most_workers(self) -> int:
@@ -83,23 +86,50 @@ class PoolConfig:
 
 
 def _worker_main(conn: multiprocessing.connection.Connection, store: ox.Store | str,
-                 limits: execute.Limits) -> None:
+                 limits: execute.Limits, recycle_mb: int = 0) -> None:
     """Serve reads from ``store``: the forked parent's store, or the path of an on-disk one to open read-only."""
     sandbox.confine(limits.process_memory_mb)
     if isinstance(store, str):
         store = ox.Store.read_only(store)
     # The whole loop runs on the large stack (room for deep queries): no hand-off between threads per query.
-    on_large_stack(_serve_reads, conn, store, limits)
+    on_large_stack(_serve_reads, conn, store, limits, recycle_mb)
 
 
-def _serve_reads(conn: multiprocessing.connection.Connection, store: ox.Store, limits: execute.Limits) -> None:
-    """Answer read jobs one after the other until the web process hangs up."""
+def _serve_reads(conn: multiprocessing.connection.Connection, store: ox.Store, limits: execute.Limits,
+                 recycle_mb: int = 0) -> None:
+    """Answer read jobs one after the other until the web process hangs up, or until this process has
+    grown past ``recycle_mb``: then its last reply says so (:data:`REPLACE_ME`) and it exits, and the
+    web process has the store process fork a fresh one in its place."""
+    since_measured = 0
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(outcome(lambda: run_read(store, job, limits), limits.process_memory_mb))
+        started = time.monotonic()
+        reply = outcome(lambda: run_read(store, job, limits), limits.process_memory_mb)
+        since_measured += 1
+        if recycle_mb and (time.monotonic() - started >= MEASURE_AFTER_S or since_measured >= MEASURE_EVERY):
+            since_measured = 0
+            if _own_memory_mb() > recycle_mb:
+                conn.send((*reply, REPLACE_ME))
+                return
+        conn.send(reply)
+
+
+# Measuring a process's own memory reads /proc/self/smaps_rollup, which costs milliseconds at a million
+# triples: it is done after a query this long (a short one touches few of the store's pages) or this many.
+MEASURE_AFTER_S, MEASURE_EVERY = 0.2, 1000
+REPLACE_ME = "replace me"  # the third element of a worker's last reply
+
+
+def _own_memory_mb() -> float:
+    """Megabytes of this process's pages that no other process shares (0 where /proc cannot say)."""
+    try:
+        text = Path("/proc/self/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    return sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("Private_")) / 1024
 
 
 def _trial_main(conn: multiprocessing.connection.Connection, store: ox.Store | str, job: tuple,
@@ -199,7 +229,7 @@ class Supervisor:
     def _spawn(self) -> None:
         parent, child = self.context.Pipe()
         process = self.context.Process(target=_worker_main, name="mcfkg-query",
-                                       args=(child, self._readable(), self.limits), daemon=True)
+                                       args=(child, self._readable(), self.limits, self.config.recycle_mb), daemon=True)
         process.start()
         child.close()
         pid = process.pid
